@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Clock } from '../common/clock';
+import { NotFoundError, ValidationError } from '../common/domain-error';
+import { StaffMember } from '../staff/staff-member.entity';
+import { ApiToken } from './api-token.entity';
+import type { Actor, Role } from './roles';
+import { generateTokenSecret, hashTokenSecret, tokenPrefix } from './token-secret';
+
+export interface IssueTokenInput {
+  staffMemberId: string;
+  name: string;
+  roles: Role[];
+  expiresAt?: Date;
+}
+
+/** How often last_used_at is refreshed: often enough to audit, rarely enough not to write per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+/** Serialises the first-start admin bootstrap across instances. */
+const BOOTSTRAP_LOCK = 7_301_001;
+
+@Injectable()
+export class TokensService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(TokensService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(secret: string): Promise<Actor | undefined> {
+    const token = await this.db
+      .getRepository(ApiToken)
+      .createQueryBuilder('t')
+      .innerJoinAndSelect('t.staffMember', 's')
+      .where('t.token_hash = :hash', { hash: hashTokenSecret(secret) })
+      .andWhere('t.revoked_at IS NULL')
+      .andWhere('(t.expires_at IS NULL OR t.expires_at > :now)', { now: this.clock.now() })
+      .andWhere('s.active')
+      .getOne();
+    if (!token?.staffMember) return undefined;
+    const now = this.clock.now();
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.db.getRepository(ApiToken).update(token.id, { lastUsedAt: now });
+    }
+    return { staffMemberId: token.staffMemberId, name: token.staffMember.name, tokenId: token.id, roles: token.roles };
+  }
+
+  /** Creates a token; the returned secret is never retrievable again. */
+  async issue(input: IssueTokenInput, em: EntityManager = this.db.manager): Promise<{ token: ApiToken; secret: string }> {
+    const staff = await em.findOneBy(StaffMember, { id: input.staffMemberId });
+    if (!staff) throw ValidationError.field('staffMemberId', 'exists', `staffMemberId ${input.staffMemberId} is not a staff member`);
+    if (input.expiresAt && input.expiresAt <= this.clock.now()) {
+      throw ValidationError.field('expiresAt', 'future', 'expiresAt must be in the future');
+    }
+    const secret = generateTokenSecret();
+    const token = await this.store(em, input, secret);
+    token.staffMember = staff;
+    return { token, secret };
+  }
+
+  list(): Promise<ApiToken[]> {
+    return this.db.getRepository(ApiToken).find({ relations: { staffMember: true }, order: { createdAt: 'ASC' } });
+  }
+
+  async revoke(id: string): Promise<void> {
+    const result = await this.db.getRepository(ApiToken).update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    if (!result.affected) {
+      const exists = await this.db.getRepository(ApiToken).existsBy({ id });
+      if (!exists) throw new NotFoundError('token', id);
+    }
+  }
+
+  /**
+   * First start: make sure someone can log in. A configured TOCSIN_ADMIN_TOKEN is registered
+   * (so a lost token is recovered by setting one and restarting); otherwise, when no admin
+   * token exists yet, one is generated and printed once to stdout, never logged.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const printed = await this.db.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+      const configured = this.config.adminToken;
+      if (configured) {
+        const known = await em.getRepository(ApiToken).existsBy({ tokenHash: hashTokenSecret(configured) });
+        if (!known) await this.store(em, await this.adminInput(em), configured);
+        return undefined;
+      }
+      const [{ count }] = await em.query(
+        `SELECT count(*)::int AS count FROM api_tokens WHERE 'admin' = ANY(roles) AND revoked_at IS NULL`,
+      );
+      if (count > 0) return undefined;
+      const secret = generateTokenSecret();
+      await this.store(em, await this.adminInput(em), secret);
+      return secret;
+    });
+    if (printed) {
+      process.stdout.write(
+        `\nFirst start: an admin token was created. It is shown only this once; keep it:\n\n  ${printed}\n\n`,
+      );
+      this.logger.log('bootstrap admin token created and printed to stdout');
+    }
+  }
+
+  private async adminInput(em: EntityManager): Promise<IssueTokenInput> {
+    const email = 'admin@example.com';
+    const staff =
+      (await em.getRepository(StaffMember).findOneBy({ email })) ??
+      (await em.getRepository(StaffMember).save({ name: 'Tocsin administrator', email, phone: null }));
+    return { staffMemberId: staff.id, name: 'bootstrap admin', roles: ['admin'] };
+  }
+
+  private store(em: EntityManager, input: IssueTokenInput, secret: string): Promise<ApiToken> {
+    return em.getRepository(ApiToken).save({
+      staffMemberId: input.staffMemberId,
+      name: input.name,
+      roles: [...new Set(input.roles)],
+      tokenHash: hashTokenSecret(secret),
+      prefix: tokenPrefix(secret),
+      expiresAt: input.expiresAt ?? null,
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import { ValidationPipe } from '@nestjs/common';
+import type { ValidationError as ClassValidatorError } from 'class-validator';
+import { FieldViolation, ValidationError } from './domain-error';
+
+/** Flattens class-validator's tree into `{field: "contacts[0].email", rule: "isEmail", message}`. */
+export function toViolations(errors: ClassValidatorError[], parent = ''): FieldViolation[] {
+  return errors.flatMap((error) => {
+    const field = parent
+      ? /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : `${parent}.${error.property}`
+      : error.property;
+    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
+      field,
+      rule: rule === 'whitelistValidation' ? 'unknownField' : rule,
+      message: rule === 'whitelistValidation' ? `${field} is not a known field` : message.replace(error.property, field),
+    }));
+    return [...own, ...toViolations(error.children ?? [], field)];
+  });
+}
+
+/** The global pipe: validate at the edge only, reject unknown fields, name each offending field. */
+export function apiValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: false,
+    exceptionFactory: (errors) => new ValidationError(toViolations(errors)),
+  });
+}

@@ -1,0 +1,144 @@
+import { resolve } from 'node:path';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/**
+ * The whole process configuration, read once from the environment at start-up.
+ * Nothing else in the code base reads process.env (STYLE.md, "Config in one place").
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  /** Unset → the service starts an embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  embeddedPgPort: number;
+  dataDir: string;
+  role: 'api' | 'worker' | 'all';
+  /** Unset → generated on first start and printed once. */
+  adminToken: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  /** Requests per minute per client address, across the API. */
+  rateLimitPerMinute: number;
+  businessCalendar: BusinessCalendarConfig;
+}
+
+export interface BusinessCalendarConfig {
+  timezone: string;
+  /** ISO weekday numbers, Monday = 1 … Sunday = 7. */
+  days: number[];
+  /** Local dates (YYYY-MM-DD) that are not business days. */
+  holidays: string[];
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Thrown with one line naming the variable and what is wrong with it. */
+export class ConfigError extends Error {}
+
+/** Never echoed back in an error line: they may hold passwords. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'TOCSIN_ADMIN_TOKEN']);
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  TOCSIN_EMBEDDED_PG_PORT: port.default(5433),
+  TOCSIN_DATA_DIR: z.string().min(1).default('var'),
+  TOCSIN_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  TOCSIN_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  BUSINESS_TIMEZONE: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Paris')
+    .default('Europe/Paris'),
+  BUSINESS_DAYS: z
+    .string()
+    .transform((value, ctx) => {
+      const days = parseWeekdays(value);
+      if (!days) ctx.addIssue({ code: 'custom', message: 'must be a day range or list such as Mon-Fri or Mon,Wed,Fri' });
+      return days ?? [];
+    })
+    .default([1, 2, 3, 4, 5]),
+  BUSINESS_HOLIDAYS: z
+    .string()
+    .transform((value) => value.split(',').map((day) => day.trim()).filter(Boolean))
+    .pipe(z.array(z.iso.date('each holiday must be a date YYYY-MM-DD')))
+    .default([]),
+});
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // An empty variable means "unset", as in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0]);
+    const got = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(env[name])})`;
+    throw new ConfigError(`Invalid configuration: ${name} ${describeIssue(issue)}${got}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    embeddedPgPort: e.TOCSIN_EMBEDDED_PG_PORT,
+    dataDir: resolve(e.TOCSIN_DATA_DIR),
+    role: e.TOCSIN_ROLE,
+    adminToken: e.TOCSIN_ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    businessCalendar: { timezone: e.BUSINESS_TIMEZONE, days: e.BUSINESS_DAYS, holidays: e.BUSINESS_HOLIDAYS },
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `must be a ${issue.expected}`;
+    case 'too_small':
+      return issue.origin === 'string'
+        ? `must be at least ${String(issue.minimum)} characters`
+        : `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      return issue.format === 'url' ? 'must be a URL with the expected scheme' : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+/** "Mon-Fri", "mon,tue,thu", "Sun-Thu" → ISO weekday numbers; undefined when malformed. */
+export function parseWeekdays(value: string): number[] | undefined {
+  const days = new Set<number>();
+  for (const part of value.toLowerCase().split(',').map((p) => p.trim())) {
+    const [from, to] = part.split('-').map((d) => WEEKDAYS.indexOf(d.slice(0, 3)) + 1);
+    if (!from || (part.includes('-') && !to)) return undefined;
+    if (!to) {
+      days.add(from);
+      continue;
+    }
+    for (let day = from; ; day = (day % 7) + 1) {
+      days.add(day);
+      if (day === to) break;
+    }
+  }
+  return days.size > 0 ? [...days].sort() : undefined;
+}

@@ -1,0 +1,21 @@
+import { ApiToken } from '../auth/api-token.entity';
+import { IdempotencyKey } from '../common/idempotency-key.entity';
+import { Customer, CustomerContact } from '../incident/catalogue/customer.entity';
+import { ServiceEntity } from '../incident/catalogue/service.entity';
+import { Incident } from '../incident/entities/incident.entity';
+import { IncidentParticipant } from '../incident/entities/incident-participant.entity';
+import { TimelineEntry } from '../incident/entities/timeline-entry.entity';
+import { StaffMember } from '../staff/staff-member.entity';
+
+/** Every entity, listed explicitly so the same set loads under tsc output, Jest and scripts. */
+export const ENTITIES = [
+  StaffMember,
+  ApiToken,
+  IdempotencyKey,
+  ServiceEntity,
+  Customer,
+  CustomerContact,
+  Incident,
+  IncidentParticipant,
+  TimelineEntry,
+];

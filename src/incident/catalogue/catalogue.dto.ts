@@ -1,0 +1,191 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '../../common/pagination';
+import { Customer, CustomerContact } from './customer.entity';
+import { ServiceEntity } from './service.entity';
+
+/** ISO 639-1 language code; fr and en have complete templates, others fall back to en. */
+const LANGUAGE = /^[a-z]{2}$/;
+
+export class CreateServiceDto {
+  @ApiProperty({ example: 'as2-gateway', description: 'Stable slug: lower-case letters, digits and dashes' })
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'key must be a slug of lower-case letters, digits and dashes' })
+  key: string;
+
+  @ApiProperty({ example: 'AS2 gateway' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  description?: string;
+}
+
+export class UpdateServiceDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) description?: string;
+}
+
+export class ServiceView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() key: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+
+  static of(service: ServiceEntity): ServiceView {
+    return { id: service.id, key: service.key, name: service.name, description: service.description };
+  }
+}
+
+export class CreateContactDto {
+  @ApiProperty({ example: 'Head of IT operations' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: 'it-ops@customer.example.com' })
+  @IsEmail()
+  @Length(3, 254)
+  email: string;
+
+  @ApiPropertyOptional({ example: '+33 1 00 00 00 02' })
+  @IsOptional()
+  @IsString()
+  @Length(3, 40)
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'fr', description: "Defaults to the customer's language" })
+  @IsOptional()
+  @Matches(LANGUAGE, { message: 'language must be a two-letter ISO 639-1 code such as fr or en' })
+  language?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  receivesNotices?: boolean;
+}
+
+export class UpdateContactDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @Length(3, 254) email?: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(3, 40) phone?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @Matches(LANGUAGE, { message: 'language must be a two-letter ISO 639-1 code such as fr or en' })
+  language?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() receivesNotices?: boolean;
+}
+
+export class CreateCustomerDto {
+  @ApiProperty({ example: 'Example Logistics SA' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: 'fr' })
+  @Matches(LANGUAGE, { message: 'language must be a two-letter ISO 639-1 code such as fr or en' })
+  language: string;
+
+  @ApiPropertyOptional({ type: [CreateContactDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => CreateContactDto)
+  contacts?: CreateContactDto[];
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Services the customer subscribes to' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  serviceIds?: string[];
+}
+
+export class UpdateCustomerDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(LANGUAGE, { message: 'language must be a two-letter ISO 639-1 code such as fr or en' })
+  language?: string;
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the subscriptions' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  serviceIds?: string[];
+}
+
+export class CustomerQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Name contains (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only customers subscribed to this service' })
+  @IsOptional()
+  @IsUUID()
+  serviceId?: string;
+}
+
+export class ContactView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) customerId: string;
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ nullable: true, type: String }) phone: string | null;
+  @ApiProperty({ description: "The contact's own language, or the customer's" }) language: string;
+  @ApiProperty() receivesNotices: boolean;
+
+  static of(contact: CustomerContact, customerLanguage: string): ContactView {
+    return {
+      id: contact.id,
+      customerId: contact.customerId,
+      name: contact.name,
+      email: contact.email,
+      phone: contact.phone,
+      language: contact.language ?? customerLanguage,
+      receivesNotices: contact.receivesNotices,
+    };
+  }
+}
+
+export class CustomerView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() language: string;
+  @ApiProperty({ type: [ContactView] }) contacts: ContactView[];
+  @ApiProperty({ type: [ServiceView] }) services: ServiceView[];
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+
+  static of(customer: Customer): CustomerView {
+    return {
+      id: customer.id,
+      name: customer.name,
+      language: customer.language,
+      contacts: (customer.contacts ?? [])
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+        .map((c) => ContactView.of(c, customer.language)),
+      services: (customer.services ?? []).sort((a, b) => a.name.localeCompare(b.name)).map(ServiceView.of),
+      createdAt: customer.createdAt,
+      updatedAt: customer.updatedAt,
+    };
+  }
+}
