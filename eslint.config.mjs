@@ -14,5 +14,8 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts', 'src/demo/**/*.ts'], rules: { 'no-console': 'off' } },
+  {
+    files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts', 'src/demo/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
 );

@@ -3,10 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
-import { toErrorBody } from './common/error-body';
 import { requestIdFrom } from './logging';
 
 /**
@@ -33,10 +31,17 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  // Errors raised before a controller runs (malformed JSON, body too large) get the API's error body too.
-  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const body = toErrorBody(error, String(request.id));
-    void reply.status(body.statusCode).send(body);
+  // The API speaks JSON only; say so instead of treating another body as an empty one.
+  fastify.addHook('onRequest', async (request, reply) => {
+    const type = request.headers['content-type'];
+    if (type && request.url.startsWith('/api/') && !/^application\/(.+\+)?json\b/i.test(type)) {
+      await reply.status(415).send({
+        statusCode: 415,
+        code: 'unsupported_media_type',
+        message: 'Send the request body as JSON (Content-Type: application/json)',
+        requestId: String(request.id),
+      });
+    }
   });
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -53,11 +58,16 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     app,
     new DocumentBuilder()
       .setTitle('Tocsin API')
-      .setDescription('Major-incident management and customer notification. Errors: {statusCode, code, message, details?, requestId}.')
+      .setDescription(
+        'Major-incident management and customer notification. Errors: {statusCode, code, message, details?, requestId}.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/openapi.json',
+    yamlDocumentUrl: 'api/openapi.yaml',
+  });
   return app;
 }

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import pino, { Logger } from 'pino';
 import type { AppConfig } from './config/app-config';
 
 /**
  * Structured JSON logs with the request id. Requests are logged by method, path and status
  * only: no headers (tokens) and no query strings or bodies (customer data).
  */
-export function loggerOptions(config: AppConfig): Params {
+export function loggerOptions(root: Logger): Params {
   return {
     pinoHttp: {
-      level: config.logLevel,
+      logger: root,
       genReqId: (req: IncomingMessage) => (req.id as string | undefined) ?? randomUUID(),
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
@@ -23,6 +24,11 @@ export function loggerOptions(config: AppConfig): Params {
       autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
     },
   };
+}
+
+/** The process's one JSON logger: start-up lines before Nest exists, then Nest and request logs. */
+export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): Logger {
+  return pino({ level: config.logLevel, base: { service: 'tocsin' } });
 }
 
 /** Reuses a caller's X-Request-Id when it is a sane token, so logs correlate across services. */

@@ -1,8 +1,8 @@
 import { chmod, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { freePort } from './support/free-port';
 
 /**
  * One PostgreSQL server for the whole run: the one DATABASE_URL names (CI runs the suite
@@ -17,18 +17,11 @@ export default async function globalSetup(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'tocsin-test-pg-'));
   // As root, PostgreSQL runs as the postgres user, which must be able to enter this folder.
   await chmod(root, 0o755);
-  const server = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), port: await freePort(), database: 'tocsin' });
+  const server = await startEmbeddedPostgres({
+    dataDir: join(root, 'pg'),
+    port: await freePort(),
+    database: 'tocsin',
+  });
   process.env.TEST_DATABASE_SERVER_URL = server.url;
   (globalThis as { __tocsinTestPg?: unknown }).__tocsinTestPg = { server, root };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -17,7 +17,9 @@ export class BearerAuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, string> }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<AuthenticatedRequest & { headers: Record<string, string> }>();
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     const actor = match ? await this.tokens.authenticate(match[1]) : undefined;
     if (!actor) {
@@ -30,7 +32,10 @@ export class BearerAuthGuard implements CanActivate {
 
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     if (required && !actor.roles.includes('admin') && !required.some((role) => actor.roles.includes(role))) {
-      throw new ForbiddenError('forbidden', `This action needs one of the roles: ${['admin', ...required].join(', ')}`);
+      throw new ForbiddenError(
+        'forbidden',
+        `This action needs one of the roles: ${['admin', ...required].join(', ')}`,
+      );
     }
     return true;
   }

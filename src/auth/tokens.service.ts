@@ -46,13 +46,26 @@ export class TokensService implements OnApplicationBootstrap {
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.getRepository(ApiToken).update(token.id, { lastUsedAt: now });
     }
-    return { staffMemberId: token.staffMemberId, name: token.staffMember.name, tokenId: token.id, roles: token.roles };
+    return {
+      staffMemberId: token.staffMemberId,
+      name: token.staffMember.name,
+      tokenId: token.id,
+      roles: token.roles,
+    };
   }
 
   /** Creates a token; the returned secret is never retrievable again. */
-  async issue(input: IssueTokenInput, em: EntityManager = this.db.manager): Promise<{ token: ApiToken; secret: string }> {
+  async issue(
+    input: IssueTokenInput,
+    em: EntityManager = this.db.manager,
+  ): Promise<{ token: ApiToken; secret: string }> {
     const staff = await em.findOneBy(StaffMember, { id: input.staffMemberId });
-    if (!staff) throw ValidationError.field('staffMemberId', 'exists', `staffMemberId ${input.staffMemberId} is not a staff member`);
+    if (!staff)
+      throw ValidationError.field(
+        'staffMemberId',
+        'exists',
+        `staffMemberId ${input.staffMemberId} is not a staff member`,
+      );
     if (input.expiresAt && input.expiresAt <= this.clock.now()) {
       throw ValidationError.field('expiresAt', 'future', 'expiresAt must be in the future');
     }
@@ -63,11 +76,15 @@ export class TokensService implements OnApplicationBootstrap {
   }
 
   list(): Promise<ApiToken[]> {
-    return this.db.getRepository(ApiToken).find({ relations: { staffMember: true }, order: { createdAt: 'ASC' } });
+    return this.db
+      .getRepository(ApiToken)
+      .find({ relations: { staffMember: true }, order: { createdAt: 'ASC' } });
   }
 
   async revoke(id: string): Promise<void> {
-    const result = await this.db.getRepository(ApiToken).update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    const result = await this.db
+      .getRepository(ApiToken)
+      .update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
     if (!result.affected) {
       const exists = await this.db.getRepository(ApiToken).existsBy({ id });
       if (!exists) throw new NotFoundError('token', id);

@@ -21,10 +21,16 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
 /** Codes for errors fastify raises before a request reaches a controller. */
 const FASTIFY_CODES: Record<string, { code: string; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'malformed_json', message: 'The request body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'malformed_json', message: 'The request body is empty but declared as JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'malformed_json',
+    message: 'The request body is empty but declared as JSON',
+  },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large', message: 'The request body is larger than allowed' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: 'Send JSON (application/json)' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_content_length', message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'invalid_content_length',
+    message: 'Content-Length does not match the body',
+  },
 };
 
 const HTTP_CODES: Partial<Record<number, string>> = {
@@ -49,6 +55,11 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
       requestId,
     };
   }
+  if (error instanceof HttpException && error.cause) {
+    // Nest wraps fastify's own 4xx errors (body parsing) in an HttpException; keep their meaning.
+    const mapped = fastifyError(error.cause, requestId);
+    if (mapped) return mapped;
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
@@ -58,14 +69,35 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
         : (HTTP_CODES[status] ?? `http_${status}`);
     return { statusCode: status, code, message: error.message, requestId };
   }
-  const fastifyCode = (error as { code?: string } | null)?.code;
-  if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
-    const status = (error as { statusCode?: number }).statusCode ?? 400;
-    return { statusCode: status, ...FASTIFY_CODES[fastifyCode], requestId };
-  }
-  const status = (error as { statusCode?: number } | null)?.statusCode;
-  if (status && status >= 400 && status < 500) {
-    return { statusCode: status, code: HTTP_CODES[status] ?? `http_${status}`, message: String((error as Error).message), requestId };
+  const mapped = fastifyError(error, requestId);
+  if (mapped) return mapped;
+  if (isUniqueViolation(error)) {
+    // Normally caught earlier with a precise code; this is the safety net for a lost race.
+    return {
+      statusCode: 409,
+      code: 'conflict.duplicate',
+      message: 'This would duplicate an existing record',
+      requestId,
+    };
   }
   return { statusCode: 500, code: 'internal_error', message: 'An unexpected error occurred', requestId };
+}
+
+function fastifyError(error: unknown, requestId: string): ErrorBody | undefined {
+  const { code, statusCode } = (error ?? {}) as { code?: string; statusCode?: number };
+  if (code && FASTIFY_CODES[code])
+    return { statusCode: statusCode ?? 400, ...FASTIFY_CODES[code], requestId };
+  if (code?.startsWith('FST_') && statusCode && statusCode >= 400 && statusCode < 500) {
+    return {
+      statusCode,
+      code: HTTP_CODES[statusCode] ?? `http_${statusCode}`,
+      message: (error as Error).message,
+      requestId,
+    };
+  }
+  return undefined;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { driverError?: { code?: string } } | null)?.driverError?.code === '23505';
 }

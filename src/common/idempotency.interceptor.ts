@@ -29,7 +29,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = request.headers[HEADER];
     if (request.method !== 'POST' || key === undefined || !request.actor) return next.handle();
     if (typeof key !== 'string' || key.length < 1 || key.length > 200) {
-      throw ValidationError.field('Idempotency-Key', 'length', 'The Idempotency-Key header must be 1 to 200 characters');
+      throw ValidationError.field(
+        'Idempotency-Key',
+        'length',
+        'The Idempotency-Key header must be 1 to 200 characters',
+      );
     }
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
@@ -67,7 +71,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }
       if (stored.statusCode === null) {
-        throw new ConflictError('idempotency.in_progress', 'A request with this Idempotency-Key is still being processed');
+        throw new ConflictError(
+          'idempotency.in_progress',
+          'A request with this Idempotency-Key is still being processed',
+        );
       }
       void reply.header('idempotent-replayed', 'true');
       return stored.response;

@@ -5,5 +5,7 @@ import { ValidationError } from './domain-error';
 export const UuidParam = (name = 'id') =>
   Param(
     name,
-    new ParseUUIDPipe({ exceptionFactory: () => ValidationError.field(name, 'isUuid', `${name} must be a UUID`) }),
+    new ParseUUIDPipe({
+      exceptionFactory: () => ValidationError.field(name, 'isUuid', `${name} must be a UUID`),
+    }),
   );

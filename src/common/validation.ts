@@ -10,10 +10,19 @@ export function toViolations(errors: ClassValidatorError[], parent = ''): FieldV
         ? `${parent}[${error.property}]`
         : `${parent}.${error.property}`
       : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
+    const constraints = Object.entries(error.constraints ?? {});
+    const unknown = constraints.some(([rule]) => rule === 'whitelistValidation');
+    if (error.value === undefined && constraints.length && !unknown) {
+      // One clear line for a missing field instead of every rule it would have to meet.
+      return [{ field, rule: 'required', message: `${field} is required` }];
+    }
+    const own = constraints.map(([rule, message]) => ({
       field,
       rule: rule === 'whitelistValidation' ? 'unknownField' : rule,
-      message: rule === 'whitelistValidation' ? `${field} is not a known field` : message.replace(error.property, field),
+      message:
+        rule === 'whitelistValidation'
+          ? `${field} is not a known field`
+          : message.replace(error.property, field),
     }));
     return [...own, ...toViolations(error.children ?? [], field)];
   });

@@ -20,10 +20,16 @@ describe('configuration', () => {
     [{ PORT: '70000' }, /^Invalid configuration: PORT must be at most 65535/],
     [{ DATABASE_URL: 'mysql://x@y/z' }, /^Invalid configuration: DATABASE_URL /],
     [{ TOCSIN_ROLE: 'boss' }, /^Invalid configuration: TOCSIN_ROLE must be one of api, worker, all/],
-    [{ BUSINESS_TIMEZONE: 'Mars/Olympus' }, /^Invalid configuration: BUSINESS_TIMEZONE must be an IANA time zone/],
+    [
+      { BUSINESS_TIMEZONE: 'Mars/Olympus' },
+      /^Invalid configuration: BUSINESS_TIMEZONE must be an IANA time zone/,
+    ],
     [{ BUSINESS_DAYS: 'Mon-Funday' }, /^Invalid configuration: BUSINESS_DAYS must be a day range/],
     [{ BUSINESS_HOLIDAYS: '2026-12-25,Xmas' }, /^Invalid configuration: BUSINESS_HOLIDAYS /],
-    [{ TOCSIN_ADMIN_TOKEN: 'short' }, /^Invalid configuration: TOCSIN_ADMIN_TOKEN must be at least 24 characters/],
+    [
+      { TOCSIN_ADMIN_TOKEN: 'short' },
+      /^Invalid configuration: TOCSIN_ADMIN_TOKEN must be at least 24 characters/,
+    ],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -35,7 +41,9 @@ describe('configuration', () => {
 
   it('derives the public base URL from host and port, without a trailing slash', () => {
     expect(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }).publicBaseUrl).toBe('http://0.0.0.0:8080');
-    expect(loadConfig({ PUBLIC_BASE_URL: 'https://tocsin.example.com/' }).publicBaseUrl).toBe('https://tocsin.example.com');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://tocsin.example.com/' }).publicBaseUrl).toBe(
+      'https://tocsin.example.com',
+    );
   });
 
   it.each([

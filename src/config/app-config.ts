@@ -66,13 +66,22 @@ const schema = z.object({
     .string()
     .transform((value, ctx) => {
       const days = parseWeekdays(value);
-      if (!days) ctx.addIssue({ code: 'custom', message: 'must be a day range or list such as Mon-Fri or Mon,Wed,Fri' });
+      if (!days)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a day range or list such as Mon-Fri or Mon,Wed,Fri',
+        });
       return days ?? [];
     })
     .default([1, 2, 3, 4, 5]),
   BUSINESS_HOLIDAYS: z
     .string()
-    .transform((value) => value.split(',').map((day) => day.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((day) => day.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.iso.date('each holiday must be a date YYYY-MM-DD')))
     .default([]),
 });
@@ -80,7 +89,9 @@ const schema = z.object({
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // An empty variable means "unset", as in most shells' `FOO= cmd`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -128,7 +139,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** "Mon-Fri", "mon,tue,thu", "Sun-Thu" → ISO weekday numbers; undefined when malformed. */
 export function parseWeekdays(value: string): number[] | undefined {
   const days = new Set<number>();
-  for (const part of value.toLowerCase().split(',').map((p) => p.trim())) {
+  for (const part of value
+    .toLowerCase()
+    .split(',')
+    .map((p) => p.trim())) {
     const [from, to] = part.split('-').map((d) => WEEKDAYS.indexOf(d.slice(0, 3)) + 1);
     if (!from || (part.includes('-') && !to)) return undefined;
     if (!to) {

@@ -82,6 +82,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   const fresh = await prepareDataDir(dataDir, owner);
   if (fresh) await initdb(binDir, dataDir, owner, log);
+  else await stopOrphanedServer(dataDir, log);
   const stop = await launch(binDir, dataDir, opts.port, owner, log);
   try {
     await ensureDatabase(opts.port, database);
@@ -334,6 +335,47 @@ function waitUntilReady(child: ChildProcess, log: Log): Promise<void> {
         );
     });
   });
+}
+
+/**
+ * A server whose parent died without stopping it (SIGKILL, a signal with no handler) is
+ * re-parented to init and keeps the data folder locked. Only such an orphan running on
+ * this very folder is stopped; any other lock holder is left for PostgreSQL to report.
+ */
+async function stopOrphanedServer(dataDir: string, log: Log): Promise<void> {
+  const lockFile = join(dataDir, 'postmaster.pid');
+  const pid = Number.parseInt((await readFile(lockFile, 'utf8').catch(() => '')).split('\n')[0], 10);
+  if (!(pid > 0) || !(await isOrphanedPostmaster(pid, dataDir))) return;
+  log(`Stopping PostgreSQL (pid ${pid}) left running on ${dataDir} by a process that died`);
+  process.kill(pid, 'SIGINT');
+  // Done once the lock file is gone: the exited process may stay a zombie until init reaps it.
+  for (const deadline = Date.now() + STOP_GRACE_MS; Date.now() < deadline;) {
+    if (!isAlive(pid) || !(await exists(lockFile))) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+async function isOrphanedPostmaster(pid: number, dataDir: string): Promise<boolean> {
+  try {
+    const [stat, cmdline] = await Promise.all([
+      readFile(`/proc/${pid}/stat`, 'utf8'),
+      readFile(`/proc/${pid}/cmdline`, 'utf8'),
+    ]);
+    // stat is "pid (command) state ppid …"; the command may contain spaces.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return parent === 1 && cmdline.split('\0').includes(dataDir);
+  } catch {
+    return false; // no /proc, or the process is gone
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** SIGINT is PostgreSQL's fast shutdown; SIGQUIT (immediate, crash-recovery on next start) only if it hangs. */

@@ -10,7 +10,11 @@ import { TimelineEntry } from './entities/timeline-entry.entity';
 import { IncidentQuery } from './incident.dto';
 import { IncidentStore } from './incident-store';
 
-const FULL: FindOptionsRelations<Incident> = { commander: true, services: true, participants: { staffMember: true } };
+const FULL: FindOptionsRelations<Incident> = {
+  commander: true,
+  services: true,
+  participants: { staffMember: true },
+};
 
 /** Read side of the incident aggregate: one incident with its parts, filtered lists, the timeline. */
 @Injectable()
@@ -41,9 +45,12 @@ export class IncidentQueries {
     if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
     if (query.commanderId) qb.andWhere('i.commander_id = :commanderId', { commanderId: query.commanderId });
     if (query.serviceId) {
-      qb.andWhere('EXISTS (SELECT 1 FROM incident_services s WHERE s.incident_id = i.id AND s.service_id = :serviceId)', {
-        serviceId: query.serviceId,
-      });
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM incident_services s WHERE s.incident_id = i.id AND s.service_id = :serviceId)',
+        {
+          serviceId: query.serviceId,
+        },
+      );
     }
     if (query.q) {
       qb.andWhere("(i.title ILIKE :q ESCAPE '\\' OR i.reference ILIKE :q ESCAPE '\\')", {
@@ -60,13 +67,20 @@ export class IncidentQueries {
       .skip(query.offset)
       .getManyAndCount();
     const loaded = page.length
-      ? await this.db.getRepository(Incident).find({ where: { id: In(page.map((i) => i.id)) }, relations: FULL })
+      ? await this.db
+          .getRepository(Incident)
+          .find({ where: { id: In(page.map((i) => i.id)) }, relations: FULL })
       : [];
     const items = page.map((row) => loaded.find((incident) => incident.id === row.id)!);
     return { items, total, limit: query.limit, offset: query.offset };
   }
 
-  async timeline(idOrReference: string, actor: Actor, limit: number, offset: number): Promise<Page<TimelineEntry>> {
+  async timeline(
+    idOrReference: string,
+    actor: Actor,
+    limit: number,
+    offset: number,
+  ): Promise<Page<TimelineEntry>> {
     const { id } = await this.store.get(this.db.manager, idOrReference, actor);
     const [items, total] = await this.db
       .getRepository(TimelineEntry)

@@ -30,10 +30,16 @@ export class IncidentStore {
    * Finds an incident by id or reference (`INC-2026-00042`) that the actor may see.
    * With `lock`, the row is locked for the rest of the transaction so changes serialise.
    */
-  async get(em: EntityManager, idOrReference: string, actor: Actor, options: { lock?: boolean } = {}): Promise<Incident> {
+  async get(
+    em: EntityManager,
+    idOrReference: string,
+    actor: Actor,
+    options: { lock?: boolean } = {},
+  ): Promise<Incident> {
     const qb = em.getRepository(Incident).createQueryBuilder('i');
     if (UUID.test(idOrReference)) qb.where('i.id = :id', { id: idOrReference });
-    else if (INCIDENT_REFERENCE_PATTERN.test(idOrReference)) qb.where('i.reference = :ref', { ref: idOrReference });
+    else if (INCIDENT_REFERENCE_PATTERN.test(idOrReference))
+      qb.where('i.reference = :ref', { ref: idOrReference });
     else throw new NotFoundError('incident', idOrReference);
     this.applyVisibility(qb, actor);
     if (options.lock) qb.setLock('pessimistic_write');

@@ -15,7 +15,12 @@ import {
   Min,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { EDITABLE_STATUSES, EditableStatus, INCIDENT_STATUSES, IncidentStatus } from './domain/incident-status';
+import {
+  EDITABLE_STATUSES,
+  EditableStatus,
+  INCIDENT_STATUSES,
+  IncidentStatus,
+} from './domain/incident-status';
 import type { Severity } from './domain/severity-targets';
 import { INCIDENT_KINDS, IncidentKind } from './entities/incident.entity';
 import { PARTICIPANT_ROLES, ParticipantRole } from './entities/incident-participant.entity';
@@ -59,7 +64,11 @@ export class UpdateIncidentDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) title?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 10000) summary?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 4, description: 'Recomputes the response and resolution targets' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 4,
+    description: 'Recomputes the response and resolution targets',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -71,7 +80,10 @@ export class UpdateIncidentDto {
     description: 'resolved and closed are reached with POST …/resolve and POST …/close',
   })
   @IsOptional()
-  @IsIn(EDITABLE_STATUSES, { message: 'status must be one of investigating, identified, monitoring (use /resolve or /close for the others)' })
+  @IsIn(EDITABLE_STATUSES, {
+    message:
+      'status must be one of investigating, identified, monitoring (use /resolve or /close for the others)',
+  })
   status?: EditableStatus;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the affected services' })
@@ -109,7 +121,12 @@ export class CloseIncidentDto {
 }
 
 const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : value;
 
 export class IncidentQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'declared,investigating' })
@@ -171,9 +188,13 @@ export class AddParticipantDto {
   @IsUUID()
   staffMemberId: string;
 
-  @ApiProperty({ enum: PARTICIPANT_ROLES.filter((r) => r !== 'commander'), description: 'Command changes through PATCH commanderId' })
+  @ApiProperty({
+    enum: PARTICIPANT_ROLES.filter((r) => r !== 'commander'),
+    description: 'Command changes through PATCH commanderId',
+  })
   @IsIn(PARTICIPANT_ROLES.filter((r) => r !== 'commander'), {
-    message: 'role must be one of investigation_lead, sme, communications_lead (hand over command with PATCH commanderId)',
+    message:
+      'role must be one of investigation_lead, sme, communications_lead (hand over command with PATCH commanderId)',
   })
   role: Exclude<ParticipantRole, 'commander'>;
 

@@ -3,7 +3,11 @@ import { ServiceView } from './catalogue/catalogue.dto';
 import { INCIDENT_STATUSES, IncidentStatus } from './domain/incident-status';
 import type { Severity } from './domain/severity-targets';
 import { Incident, INCIDENT_KINDS, IncidentKind } from './entities/incident.entity';
-import { IncidentParticipant, PARTICIPANT_ROLES, ParticipantRole } from './entities/incident-participant.entity';
+import {
+  IncidentParticipant,
+  PARTICIPANT_ROLES,
+  ParticipantRole,
+} from './entities/incident-participant.entity';
 import { TimelineEntry } from './entities/timeline-entry.entity';
 
 export class StaffRef {
@@ -44,7 +48,8 @@ export class IncidentView {
   @ApiProperty({ enum: INCIDENT_STATUSES }) status: IncidentStatus;
   @ApiProperty({ type: StaffRef }) commander: StaffRef;
   @ApiProperty({ type: [ServiceView] }) services: ServiceView[];
-  @ApiProperty({ type: [ParticipantView], description: 'Current participants' }) participants: ParticipantView[];
+  @ApiProperty({ type: [ParticipantView], description: 'Current participants' })
+  participants: ParticipantView[];
   @ApiProperty() declaredAt: Date;
   @ApiProperty({ description: 'Initial response target (handbook table 1)' }) responseDueAt: Date;
   @ApiProperty({ description: 'Resolution target (handbook table 1)' }) resolutionDueAt: Date;
@@ -73,7 +78,9 @@ export class IncidentView {
         email: incident.commander?.email ?? '',
       },
       services: (incident.services ?? []).sort((a, b) => a.name.localeCompare(b.name)).map(ServiceView.of),
-      participants: active.sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime()).map(ParticipantView.of),
+      participants: active
+        .sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime())
+        .map(ParticipantView.of),
       declaredAt: incident.declaredAt,
       responseDueAt: incident.responseDueAt,
       resolutionDueAt: incident.resolutionDueAt,

@@ -60,7 +60,11 @@ export class IncidentsController {
   @Roles('commander')
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'Edit title, summary, severity, working status, services or commander' })
-  async update(@Param('id') id: string, @Body() body: UpdateIncidentDto, @CurrentActor() actor: Actor): Promise<IncidentView> {
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateIncidentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<IncidentView> {
     return IncidentView.of(await this.updateIncident.execute(id, body, actor));
   }
 
@@ -69,7 +73,11 @@ export class IncidentsController {
   @Roles('commander')
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'Resolve: the service is restored' })
-  async resolve(@Param('id') id: string, @Body() body: ResolveIncidentDto, @CurrentActor() actor: Actor): Promise<IncidentView> {
+  async resolve(
+    @Param('id') id: string,
+    @Body() body: ResolveIncidentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<IncidentView> {
     return IncidentView.of(await this.resolveIncident.execute(id, body.summary, actor));
   }
 
@@ -78,7 +86,11 @@ export class IncidentsController {
   @Roles('commander')
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'Close after the approved post-mortem (admins: with a reason, without one)' })
-  async close(@Param('id') id: string, @Body() body: CloseIncidentDto, @CurrentActor() actor: Actor): Promise<IncidentView> {
+  async close(
+    @Param('id') id: string,
+    @Body() body: CloseIncidentDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<IncidentView> {
     return IncidentView.of(await this.closeIncident.execute(id, body.reason, actor));
   }
 

@@ -17,6 +17,13 @@ export async function appendTimeline(em: EntityManager, event: TimelineEvent): P
   await em.query(
     `INSERT INTO incident_timeline (incident_id, occurred_at, actor_id, actor_name, type, data)
      VALUES ($1, $2, $3, $4, $5, $6)`,
-    [event.incidentId, event.at, event.actor.staffMemberId, event.actor.name, event.type, JSON.stringify(event.data ?? {})],
+    [
+      event.incidentId,
+      event.at,
+      event.actor.staffMemberId,
+      event.actor.name,
+      event.type,
+      JSON.stringify(event.data ?? {}),
+    ],
   );
 }

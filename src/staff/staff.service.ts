@@ -14,7 +14,9 @@ export class StaffService {
   async create(input: CreateStaffMemberDto): Promise<StaffMember> {
     return this.db.transaction(async (em) => {
       await this.assertEmailFree(em, input.email);
-      return em.getRepository(StaffMember).save({ name: input.name, email: input.email, phone: input.phone ?? null });
+      return em
+        .getRepository(StaffMember)
+        .save({ name: input.name, email: input.email, phone: input.phone ?? null });
     });
   }
 
@@ -33,7 +35,9 @@ export class StaffService {
 
   async update(id: string, input: UpdateStaffMemberDto): Promise<StaffMember> {
     return this.db.transaction(async (em) => {
-      const staff = await em.getRepository(StaffMember).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const staff = await em
+        .getRepository(StaffMember)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!staff) throw new NotFoundError('staff_member', id);
       if (input.email && input.email.toLowerCase() !== staff.email.toLowerCase()) {
         await this.assertEmailFree(em, input.email);
@@ -50,6 +54,10 @@ export class StaffService {
       .createQueryBuilder('s')
       .where('lower(s.email) = lower(:email)', { email })
       .getExists();
-    if (taken) throw new ConflictError('staff_member.email_taken', `A staff member with e-mail ${email} already exists`);
+    if (taken)
+      throw new ConflictError(
+        'staff_member.email_taken',
+        `A staff member with e-mail ${email} already exists`,
+      );
   }
 }

@@ -17,11 +17,19 @@ export async function staffWithToken(t: TestApp, roles: Role[], title = roles.jo
     .set('Authorization', t.admin)
     .send({ staffMemberId: staff.body.id, name: `${title} token`, roles })
     .expect(201);
-  return { staffId: staff.body.id as string, auth: `Bearer ${token.body.token}`, name: staff.body.name as string };
+  return {
+    staffId: staff.body.id as string,
+    auth: `Bearer ${token.body.token}`,
+    name: staff.body.name as string,
+  };
 }
 
 export async function createService(t: TestApp, key = `svc-${unique()}`, name = `Service ${key}`) {
-  const res = await t.http.post('/api/v1/services').set('Authorization', t.admin).send({ key, name }).expect(201);
+  const res = await t.http
+    .post('/api/v1/services')
+    .set('Authorization', t.admin)
+    .send({ key, name })
+    .expect(201);
   return res.body as { id: string; key: string; name: string };
 }
 

@@ -21,7 +21,9 @@ const LANGUAGE = /^[a-z]{2}$/;
 
 export class CreateServiceDto {
   @ApiProperty({ example: 'as2-gateway', description: 'Stable slug: lower-case letters, digits and dashes' })
-  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'key must be a slug of lower-case letters, digits and dashes' })
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    message: 'key must be a slug of lower-case letters, digits and dashes',
+  })
   key: string;
 
   @ApiProperty({ example: 'AS2 gateway' })
@@ -83,7 +85,8 @@ export class CreateContactDto {
 export class UpdateContactDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @Length(3, 254) email?: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(3, 40) phone?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(3, 40) phone?:
+    string | null;
   @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @Matches(LANGUAGE, { message: 'language must be a two-letter ISO 639-1 code such as fr or en' })

@@ -20,12 +20,20 @@ import { ServiceEntity } from './service.entity';
  * Loads the services named by `ids`, or fails with a 400 naming the first unknown one
  * (`serviceIds[2]`), so nothing is stored with a dangling reference.
  */
-export async function resolveServices(em: EntityManager, ids: string[], field = 'serviceIds'): Promise<ServiceEntity[]> {
+export async function resolveServices(
+  em: EntityManager,
+  ids: string[],
+  field = 'serviceIds',
+): Promise<ServiceEntity[]> {
   const unique = [...new Set(ids)];
   const found = unique.length ? await em.getRepository(ServiceEntity).findBy({ id: In(unique) }) : [];
   const missing = ids.findIndex((id) => !found.some((s) => s.id === id));
   if (missing >= 0) {
-    throw ValidationError.field(`${field}[${missing}]`, 'exists', `${field}[${missing}] ${ids[missing]} is not a known service`);
+    throw ValidationError.field(
+      `${field}[${missing}]`,
+      'exists',
+      `${field}[${missing}] ${ids[missing]} is not a known service`,
+    );
   }
   return found;
 }
@@ -41,7 +49,9 @@ export class CatalogueService {
       if (await em.getRepository(ServiceEntity).existsBy({ key: input.key })) {
         throw new ConflictError('service.key_taken', `A service with key ${input.key} already exists`);
       }
-      return em.getRepository(ServiceEntity).save({ key: input.key, name: input.name, description: input.description ?? null });
+      return em
+        .getRepository(ServiceEntity)
+        .save({ key: input.key, name: input.name, description: input.description ?? null });
     });
   }
 
@@ -69,7 +79,9 @@ export class CatalogueService {
       await this.assertCustomerNameFree(em, input.name);
       const services = await resolveServices(em, input.serviceIds ?? []);
       assertDistinctEmails(input.contacts ?? []);
-      const customer = await em.getRepository(Customer).save({ name: input.name, language: input.language, services });
+      const customer = await em
+        .getRepository(Customer)
+        .save({ name: input.name, language: input.language, services });
       for (const contact of input.contacts ?? []) await this.insertContact(em, customer.id, contact);
       return this.loadCustomer(em, customer.id);
     });
@@ -81,13 +93,21 @@ export class CatalogueService {
     if (query.serviceId) {
       qb.andWhere(
         new Brackets((w) =>
-          w.where('EXISTS (SELECT 1 FROM customer_subscriptions s WHERE s.customer_id = c.id AND s.service_id = :sid)', {
-            sid: query.serviceId,
-          }),
+          w.where(
+            'EXISTS (SELECT 1 FROM customer_subscriptions s WHERE s.customer_id = c.id AND s.service_id = :sid)',
+            {
+              sid: query.serviceId,
+            },
+          ),
         ),
       );
     }
-    const [page, total] = await qb.orderBy('c.name').addOrderBy('c.id').take(query.limit).skip(query.offset).getManyAndCount();
+    const [page, total] = await qb
+      .orderBy('c.name')
+      .addOrderBy('c.id')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
     const ids = page.map((c) => c.id);
     const items = ids.length
       ? await this.db.getRepository(Customer).find({
@@ -145,7 +165,11 @@ export class CatalogueService {
     });
   }
 
-  private insertContact(em: EntityManager, customerId: string, input: CreateContactDto): Promise<CustomerContact> {
+  private insertContact(
+    em: EntityManager,
+    customerId: string,
+    input: CreateContactDto,
+  ): Promise<CustomerContact> {
     return em.getRepository(CustomerContact).save({
       customerId,
       name: input.name,
@@ -157,21 +181,29 @@ export class CatalogueService {
   }
 
   private async loadCustomer(em: EntityManager, id: string): Promise<Customer> {
-    const customer = await em.getRepository(Customer).findOne({ where: { id }, relations: { contacts: true, services: true } });
+    const customer = await em
+      .getRepository(Customer)
+      .findOne({ where: { id }, relations: { contacts: true, services: true } });
     if (!customer) throw new NotFoundError('customer', id);
     return customer;
   }
 
   /** Row lock on the customer: concurrent edits of one customer and its contacts go one at a time. */
   private async lockCustomer(em: EntityManager, id: string): Promise<Customer> {
-    const customer = await em.getRepository(Customer).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    const customer = await em
+      .getRepository(Customer)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!customer) throw new NotFoundError('customer', id);
     return em.getRepository(Customer).findOneOrFail({ where: { id }, relations: { services: true } });
   }
 
   private async assertCustomerNameFree(em: EntityManager, name: string): Promise<void> {
     await lockName(em, `customer:${name.toLowerCase()}`);
-    const taken = await em.getRepository(Customer).createQueryBuilder('c').where('lower(c.name) = lower(:name)', { name }).getExists();
+    const taken = await em
+      .getRepository(Customer)
+      .createQueryBuilder('c')
+      .where('lower(c.name) = lower(:name)', { name })
+      .getExists();
     if (taken) throw new ConflictError('customer.name_taken', `A customer named ${name} already exists`);
   }
 
@@ -181,7 +213,11 @@ export class CatalogueService {
       .createQueryBuilder('c')
       .where('c.customer_id = :customerId AND lower(c.email) = lower(:email)', { customerId, email })
       .getExists();
-    if (taken) throw new ConflictError('contact.email_taken', `This customer already has a contact with e-mail ${email}`);
+    if (taken)
+      throw new ConflictError(
+        'contact.email_taken',
+        `This customer already has a contact with e-mail ${email}`,
+      );
   }
 }
 
@@ -190,7 +226,11 @@ function assertDistinctEmails(contacts: CreateContactDto[]): void {
   contacts.forEach((contact, index) => {
     const key = contact.email.toLowerCase();
     if (seen.has(key)) {
-      throw ValidationError.field(`contacts[${index}].email`, 'unique', `contacts[${index}].email repeats contacts[${seen.get(key)}].email`);
+      throw ValidationError.field(
+        `contacts[${index}].email`,
+        'unique',
+        `contacts[${index}].email repeats contacts[${seen.get(key)}].email`,
+      );
     }
     seen.set(key, index);
   });

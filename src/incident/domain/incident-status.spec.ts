@@ -45,6 +45,11 @@ describe('incident status transitions', () => {
   });
 
   it('open means before resolution', () => {
-    expect(INCIDENT_STATUSES.filter(isOpen)).toEqual(['declared', 'investigating', 'identified', 'monitoring']);
+    expect(INCIDENT_STATUSES.filter(isOpen)).toEqual([
+      'declared',
+      'investigating',
+      'identified',
+      'monitoring',
+    ]);
   });
 });

@@ -1,13 +1,25 @@
 import { ConflictError } from '../../common/domain-error';
 
-export const INCIDENT_STATUSES = ['declared', 'investigating', 'identified', 'monitoring', 'resolved', 'closed'] as const;
+export const INCIDENT_STATUSES = [
+  'declared',
+  'investigating',
+  'identified',
+  'monitoring',
+  'resolved',
+  'closed',
+] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /** Statuses a PATCH may set; `resolved` and `closed` are reached only through their actions. */
 export const EDITABLE_STATUSES = ['investigating', 'identified', 'monitoring'] as const;
 export type EditableStatus = (typeof EDITABLE_STATUSES)[number];
 
-export const OPEN_STATUSES: readonly IncidentStatus[] = ['declared', 'investigating', 'identified', 'monitoring'];
+export const OPEN_STATUSES: readonly IncidentStatus[] = [
+  'declared',
+  'investigating',
+  'identified',
+  'monitoring',
+];
 
 /**
  * The lifecycle. Work may move back (a hypothesis proved wrong: identified → investigating;

@@ -12,12 +12,13 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 /** Handbook, table 1: initial response / target resolution per severity. */
-const TABLE: Record<Severity, { responseMs: number; resolution: { ms: number } | { businessDays: number } }> = {
-  1: { responseMs: 30 * MINUTE, resolution: { ms: 2 * HOUR } },
-  2: { responseMs: 1 * HOUR, resolution: { ms: 3 * HOUR } },
-  3: { responseMs: 2 * HOUR, resolution: { ms: 12 * HOUR } },
-  4: { responseMs: 24 * HOUR, resolution: { businessDays: 3 } },
-};
+const TABLE: Record<Severity, { responseMs: number; resolution: { ms: number } | { businessDays: number } }> =
+  {
+    1: { responseMs: 30 * MINUTE, resolution: { ms: 2 * HOUR } },
+    2: { responseMs: 1 * HOUR, resolution: { ms: 3 * HOUR } },
+    3: { responseMs: 2 * HOUR, resolution: { ms: 12 * HOUR } },
+    4: { responseMs: 24 * HOUR, resolution: { businessDays: 3 } },
+  };
 
 /** The response and resolution deadlines of an incident declared at `declaredAt`. */
 export function severityTargets(

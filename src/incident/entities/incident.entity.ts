@@ -51,7 +51,11 @@ export class Incident {
   commander?: StaffMember;
 
   @ManyToMany(() => ServiceEntity)
-  @JoinTable({ name: 'incident_services', joinColumn: { name: 'incident_id' }, inverseJoinColumn: { name: 'service_id' } })
+  @JoinTable({
+    name: 'incident_services',
+    joinColumn: { name: 'incident_id' },
+    inverseJoinColumn: { name: 'service_id' },
+  })
   services?: ServiceEntity[];
 
   @OneToMany(() => IncidentParticipant, (participant) => participant.incident)

@@ -35,7 +35,11 @@ export class CloseIncident {
         );
       }
       if (withoutPostmortem && !reason) {
-        throw ValidationError.field('reason', 'required', 'reason is required to close without an approved post-mortem');
+        throw ValidationError.field(
+          'reason',
+          'required',
+          'reason is required to close without an approved post-mortem',
+        );
       }
       const at = this.clock.now();
       await appendTimeline(em, {

@@ -34,7 +34,10 @@ export class ManageParticipants {
         leftAt: IsNull(),
       });
       if (already) {
-        throw new ConflictError('participant.already_active', `${staff.name} is already ${input.role} on ${incident.reference}`);
+        throw new ConflictError(
+          'participant.already_active',
+          `${staff.name} is already ${input.role} on ${incident.reference}`,
+        );
       }
       const at = this.clock.now();
       const participant = await em.getRepository(IncidentParticipant).save({
@@ -49,7 +52,13 @@ export class ManageParticipants {
         type: 'participant.joined',
         at,
         actor,
-        data: { participantId: participant.id, staffMemberId: staff.id, name: staff.name, role: input.role, domain: input.domain ?? null },
+        data: {
+          participantId: participant.id,
+          staffMemberId: staff.id,
+          name: staff.name,
+          role: input.role,
+          domain: input.domain ?? null,
+        },
       });
       participant.staffMember = staff;
       return participant;
@@ -63,9 +72,13 @@ export class ManageParticipants {
         .getRepository(IncidentParticipant)
         .findOne({ where: { id: participantId, incidentId: incident.id }, relations: { staffMember: true } });
       if (!participant) throw new NotFoundError('participant', participantId);
-      if (participant.leftAt) throw new ConflictError('participant.already_left', 'This participant has already left');
+      if (participant.leftAt)
+        throw new ConflictError('participant.already_left', 'This participant has already left');
       if (participant.role === 'commander') {
-        throw new ConflictError('participant.is_commander', 'Hand over command (PATCH commanderId) before the commander leaves');
+        throw new ConflictError(
+          'participant.is_commander',
+          'Hand over command (PATCH commanderId) before the commander leaves',
+        );
       }
       const at = this.clock.now();
       participant.leftAt = at;
@@ -83,7 +96,8 @@ export class ManageParticipants {
 
   private async lockOpenRecord(em: EntityManager, idOrReference: string, actor: Actor): Promise<Incident> {
     const incident = await this.store.get(em, idOrReference, actor, { lock: true });
-    if (incident.status === 'closed') throw new ConflictError('incident.closed', `${incident.reference} is closed`);
+    if (incident.status === 'closed')
+      throw new ConflictError('incident.closed', `${incident.reference} is closed`);
     return incident;
   }
 }

@@ -29,9 +29,19 @@ export class ResolveIncident {
         type: 'incident.resolved',
         at,
         actor,
-        data: { from: incident.status, summary, resolutionDueAt: incident.resolutionDueAt, late: at > incident.resolutionDueAt },
+        data: {
+          from: incident.status,
+          summary,
+          resolutionDueAt: incident.resolutionDueAt,
+          late: at > incident.resolutionDueAt,
+        },
       });
-      Object.assign(incident, { status: 'resolved', resolvedAt: at, resolutionSummary: summary, updatedAt: at });
+      Object.assign(incident, {
+        status: 'resolved',
+        resolvedAt: at,
+        resolutionSummary: summary,
+        updatedAt: at,
+      });
       await em.getRepository(Incident).save(incident);
       return this.queries.load(em, incident.id);
     });

@@ -37,12 +37,20 @@ export class UpdateIncident {
     }
     return this.db.transaction(async (em) => {
       const incident = await this.store.get(em, idOrReference, actor, { lock: true });
-      if (incident.status === 'closed') throw new ConflictError('incident.closed', `${incident.reference} is closed`);
+      if (incident.status === 'closed')
+        throw new ConflictError('incident.closed', `${incident.reference} is closed`);
       const at = this.clock.now();
       const record = (type: string, data: Record<string, unknown>) =>
-        appendTimeline(em, { incidentId: incident.id, type, at, actor, data: note ? { ...data, note } : data });
+        appendTimeline(em, {
+          incidentId: incident.id,
+          type,
+          at,
+          actor,
+          data: note ? { ...data, note } : data,
+        });
 
-      const needsOpen = input.severity !== undefined || input.status !== undefined || input.serviceIds !== undefined;
+      const needsOpen =
+        input.severity !== undefined || input.status !== undefined || input.serviceIds !== undefined;
       if (needsOpen && !isOpen(incident.status)) {
         throw new ConflictError(
           'incident.not_open',
@@ -106,7 +114,12 @@ export class UpdateIncident {
   }
 
   /** The old commander's command ends (the row is kept); the new one joins as commander. */
-  private async handOverCommand(em: EntityManager, incident: Incident, commanderId: string, at: Date): Promise<void> {
+  private async handOverCommand(
+    em: EntityManager,
+    incident: Incident,
+    commanderId: string,
+    at: Date,
+  ): Promise<void> {
     await requireActiveStaff(em, commanderId, 'commanderId');
     await em
       .getRepository(IncidentParticipant)

@@ -1,0 +1,104 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../support/free-port';
+
+/**
+ * The built service as a user runs it (`node dist/src/main.js`, what `npm start` runs), on the
+ * embedded default: configuration errors, start-up, persistence across a restart, SIGTERM.
+ * `npm test` builds first (pretest), so dist/ is current.
+ */
+const MAIN = join(__dirname, '../../dist/src/main.js');
+const ADMIN = 'tcs_process-test-admin-token-0123456789';
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(env: Record<string, string>): Running {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForHealth(base: string, running: Running, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    if (running.child.exitCode !== null) throw new Error(`service exited early:\n${running.output()}`);
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no healthy /health within ${withinMs} ms:\n${running.output()}`);
+}
+
+describe('the service process (embedded default)', () => {
+  let root: string;
+  beforeAll(async () => {
+    if (!existsSync(MAIN))
+      throw new Error('dist/src/main.js is missing: run `npm run build` (npm test does it)');
+    root = await mkdtemp(join(tmpdir(), 'tocsin-process-'));
+    await chmod(root, 0o755);
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('refuses a wrong variable with one line naming it, and exits 1', async () => {
+    const bad = run({ PORT: 'eighty' });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output().trim()).toBe('Invalid configuration: PORT must be a number (got "eighty")');
+  });
+
+  it('starts healthy, keeps a declared incident across a restart, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const env = {
+      PORT: String(port),
+      TOCSIN_EMBEDDED_PG_PORT: String(await freePort()),
+      TOCSIN_DATA_DIR: join(root, 'var'),
+      TOCSIN_ADMIN_TOKEN: ADMIN,
+    };
+    const base = `http://127.0.0.1:${port}`;
+    const headers = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+
+    const first = run(env);
+    const startedAt = Date.now();
+    await waitForHealth(base, first, 60_000);
+    console.log(`first start healthy after ${Date.now() - startedAt} ms`);
+    const declared = await fetch(`${base}/api/v1/incidents`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ title: 'Fax gateway drops pages', kind: 'service_disruption', severity: 3 }),
+    });
+    expect(declared.status).toBe(201);
+    const incident = (await declared.json()) as { id: string; reference: string };
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = run(env);
+    await waitForHealth(base, second, 60_000);
+    const fetched = await fetch(`${base}/api/v1/incidents/${incident.reference}`, { headers });
+    expect(fetched.status).toBe(200);
+    expect(await fetched.json()).toMatchObject({
+      id: incident.id,
+      title: 'Fax gateway drops pages',
+      severity: 3,
+    });
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.output()).not.toContain(ADMIN);
+  }, 150_000);
+});
