@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -16,6 +17,7 @@ import { dataSourceOptions, openDataSource } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { IncidentModule } from './incident/incident.module';
 import { createRootLogger, loggerOptions } from './logging';
+import { NotificationModule } from './notification/notification.module';
 import { StaffModule } from './staff/staff.module';
 
 export interface AppModuleOptions {
@@ -46,9 +48,11 @@ export class AppModule {
           dataSourceFactory: async (options) => openDataSource(options!),
         }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        ScheduleModule.forRoot(),
         AuthModule,
         StaffModule,
         IncidentModule,
+        NotificationModule,
         HealthModule,
       ],
       providers: [

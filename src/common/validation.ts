@@ -1,4 +1,4 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
 import { FieldViolation, ValidationError } from './domain-error';
 
@@ -28,9 +28,31 @@ export function toViolations(errors: ClassValidatorError[], parent = ''): FieldV
   });
 }
 
+/**
+ * With ES2022 class fields (target ES2023), a DTO instance has an own `undefined` property for
+ * every field the client did not send, and `Object.assign(entity, dto)` would copy those over
+ * the entity. A DTO holds only what was sent.
+ */
+function dropUnsetFields<T>(value: T): T {
+  if (Array.isArray(value)) value.forEach(dropUnsetFields);
+  else if (value && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [key, field] of Object.entries(value)) {
+      if (field === undefined) delete (value as Record<string, unknown>)[key];
+      else dropUnsetFields(field);
+    }
+  }
+  return value;
+}
+
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    return dropUnsetFields(await super.transform(value, metadata));
+  }
+}
+
 /** The global pipe: validate at the edge only, reject unknown fields, name each offending field. */
 export function apiValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -23,6 +23,32 @@ export interface AppConfig {
   /** Requests per minute per client address, across the API. */
   rateLimitPerMinute: number;
   businessCalendar: BusinessCalendarConfig;
+  mail: MailConfig;
+  notice: NoticeConfig;
+  /** Milliseconds between scheduler ticks; 0 turns ticks off (tests drive them by hand). */
+  tickIntervalMs: number;
+}
+
+export interface MailConfig {
+  /** Unset → the built-in loopback mail catcher. */
+  smtpUrl: string | undefined;
+  from: string;
+  catcherPort: number;
+  poolSize: number;
+  /** Cluster-wide messages per second to the relay; 0 = unlimited. */
+  relayRatePerSecond: number;
+  batchSize: number;
+  leaseSeconds: number;
+  /** A delivery still not accepted after this long is failed. */
+  giveUpMinutes: number;
+}
+
+export interface NoticeConfig {
+  targetMinutes: number;
+  autosendMinutes: number;
+  deadlineMinutes: number;
+  /** Minutes between status updates per severity; 0 = on change only. */
+  cadenceMinutes: Record<1 | 2 | 3 | 4, number>;
 }
 
 export interface BusinessCalendarConfig {
@@ -38,8 +64,11 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 /** Thrown with one line naming the variable and what is wrong with it. */
 export class ConfigError extends Error {}
 
+const DEFAULT_CADENCE_VALUE = { 1: 30, 2: 60, 3: 240, 4: 0 } as const;
+const DEFAULT_CADENCE: Record<1 | 2 | 3 | 4, number> = { ...DEFAULT_CADENCE_VALUE };
+
 /** Never echoed back in an error line: they may hold passwords. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'TOCSIN_ADMIN_TOKEN']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'TOCSIN_ADMIN_TOKEN', 'SMTP_URL']);
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -58,6 +87,33 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('Tocsin <noreply@localhost>'),
+  MAIL_CATCHER_PORT: port.default(2525),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  RELAY_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  DELIVERY_LEASE_SECONDS: z.coerce.number().min(1).default(60),
+  DELIVERY_GIVE_UP_MINUTES: z.coerce
+    .number()
+    .min(1)
+    .default(24 * 60),
+  NOTICE_TARGET_MINUTES: z.coerce.number().positive().default(20),
+  NOTICE_AUTOSEND_MINUTES: z.coerce.number().positive().default(25),
+  NOTICE_DEADLINE_MINUTES: z.coerce.number().positive().default(30),
+  UPDATE_CADENCE_MINUTES: z
+    .string()
+    .transform((value, ctx) => {
+      const cadence = parseCadence(value);
+      if (!cadence)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must list minutes per severity such as S1=30,S2=60,S3=240,S4=0',
+        });
+      return cadence ?? DEFAULT_CADENCE;
+    })
+    .default({ ...DEFAULT_CADENCE_VALUE }),
+  TICK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   BUSINESS_TIMEZONE: z
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Paris')
@@ -100,7 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration: ${name} ${describeIssue(issue)}${got}`);
   }
   const e = parsed.data;
-  return {
+  const config: AppConfig = {
     port: e.PORT,
     host: e.HOST,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
@@ -114,7 +170,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     businessCalendar: { timezone: e.BUSINESS_TIMEZONE, days: e.BUSINESS_DAYS, holidays: e.BUSINESS_HOLIDAYS },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      catcherPort: e.MAIL_CATCHER_PORT,
+      poolSize: e.SMTP_POOL_SIZE,
+      relayRatePerSecond: e.RELAY_RATE_PER_SECOND,
+      batchSize: e.DELIVERY_BATCH_SIZE,
+      leaseSeconds: e.DELIVERY_LEASE_SECONDS,
+      giveUpMinutes: e.DELIVERY_GIVE_UP_MINUTES,
+    },
+    notice: {
+      targetMinutes: e.NOTICE_TARGET_MINUTES,
+      autosendMinutes: e.NOTICE_AUTOSEND_MINUTES,
+      deadlineMinutes: e.NOTICE_DEADLINE_MINUTES,
+      cadenceMinutes: e.UPDATE_CADENCE_MINUTES,
+    },
+    tickIntervalMs: e.TICK_INTERVAL_MS,
   };
+  checkNoticeOrder(config.notice);
+  return config;
+}
+
+function checkNoticeOrder(notice: NoticeConfig): void {
+  if (!(notice.targetMinutes <= notice.autosendMinutes && notice.autosendMinutes <= notice.deadlineMinutes)) {
+    throw new ConfigError(
+      `Invalid configuration: NOTICE_AUTOSEND_MINUTES must lie between NOTICE_TARGET_MINUTES and NOTICE_DEADLINE_MINUTES (got ${notice.targetMinutes} / ${notice.autosendMinutes} / ${notice.deadlineMinutes})`,
+    );
+  }
+}
+
+/** "S1=30,S2=60,S3=240,S4=0" → minutes per severity; every severity must be given. */
+export function parseCadence(value: string): Record<1 | 2 | 3 | 4, number> | undefined {
+  const cadence: Partial<Record<1 | 2 | 3 | 4, number>> = {};
+  for (const part of value.split(',').map((p) => p.trim())) {
+    const match = /^S([1-4])\s*=\s*(\d+(\.\d+)?)$/i.exec(part);
+    if (!match) return undefined;
+    cadence[Number(match[1]) as 1 | 2 | 3 | 4] = Number(match[2]);
+  }
+  return [1, 2, 3, 4].every((s) => s in cadence) ? (cadence as Record<1 | 2 | 3 | 4, number>) : undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

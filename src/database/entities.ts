@@ -1,10 +1,12 @@
 import { ApiToken } from '../auth/api-token.entity';
 import { IdempotencyKey } from '../common/idempotency-key.entity';
+import { Delivery, MailContent } from '../delivery/delivery.entity';
 import { Customer, CustomerContact } from '../incident/catalogue/customer.entity';
 import { ServiceEntity } from '../incident/catalogue/service.entity';
 import { Incident } from '../incident/entities/incident.entity';
 import { IncidentParticipant } from '../incident/entities/incident-participant.entity';
 import { TimelineEntry } from '../incident/entities/timeline-entry.entity';
+import { ImpactedCustomer, Notification } from '../notification/notification.entity';
 import { StaffMember } from '../staff/staff-member.entity';
 
 /** Every entity, listed explicitly so the same set loads under tsc output, Jest and scripts. */
@@ -18,4 +20,8 @@ export const ENTITIES = [
   Incident,
   IncidentParticipant,
   TimelineEntry,
+  Notification,
+  ImpactedCustomer,
+  MailContent,
+  Delivery,
 ];

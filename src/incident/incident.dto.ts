@@ -106,10 +106,18 @@ export class UpdateIncidentDto {
 }
 
 export class ResolveIncidentDto {
-  @ApiProperty({ description: 'What fixed it, in a few lines' })
+  @ApiProperty({ description: 'What fixed it, in a few lines (internal)' })
   @IsString()
   @Length(1, 5000)
   summary: string;
+
+  @ApiPropertyOptional({
+    description: 'What impacted customers read in the resolution notice; defaults to a standard text',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 5000)
+  customerMessage?: string;
 }
 
 export class CloseIncidentDto {
@@ -143,7 +151,11 @@ export class IncidentQuery extends PageQuery {
 
   @ApiPropertyOptional({ description: 'Comma-separated severities', example: '1,2' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? (toList({ value }) as string[]).map(Number) : value))
+  @Transform(({ value }) => {
+    // `1,2` or, as OpenAPI clients send arrays, `severity=1&severity=2`.
+    const list = toList({ value });
+    return Array.isArray(list) ? list.map(Number) : list;
+  })
   @IsInt({ each: true })
   @Min(1, { each: true })
   @Max(4, { each: true })

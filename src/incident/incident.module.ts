@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogueService } from './catalogue/catalogue.service';
 import { CustomersController } from './catalogue/customers.controller';
 import { ServicesController } from './catalogue/services.controller';
+import { IncidentLifecycle } from './incident-lifecycle';
 import { IncidentQueries } from './incident-queries';
 import { IncidentStore } from './incident-store';
 import { IncidentsController } from './incidents.controller';
@@ -16,6 +17,7 @@ import { UpdateIncident } from './use-cases/update-incident.use-case';
   controllers: [ServicesController, CustomersController, IncidentsController],
   providers: [
     CatalogueService,
+    IncidentLifecycle,
     IncidentStore,
     IncidentQueries,
     DeclareIncident,
@@ -24,6 +26,6 @@ import { UpdateIncident } from './use-cases/update-incident.use-case';
     CloseIncident,
     ManageParticipants,
   ],
-  exports: [CatalogueService, IncidentStore, IncidentQueries, ManageParticipants],
+  exports: [CatalogueService, IncidentLifecycle, IncidentStore, IncidentQueries, ManageParticipants],
 })
 export class IncidentModule {}

@@ -58,6 +58,21 @@ export class IncidentView {
   @ApiProperty({ nullable: true, type: Date }) postmortemApprovedAt: Date | null;
   @ApiProperty({ nullable: true, type: Date }) closedAt: Date | null;
   @ApiProperty({ nullable: true, type: String }) closeReason: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Date,
+    description: 'Impacted customers confirmed; the notice clock starts',
+  })
+  impactDefinedAt: Date | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'First notice accepted by the mail relay' })
+  firstResponseAt: Date | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Per-incident update cadence override (minutes)',
+  })
+  updateCadenceMinutes: number | null;
+  @ApiProperty({ nullable: true, type: Date }) nextUpdateDueAt: Date | null;
   @ApiProperty() updatedAt: Date;
   @ApiProperty() version: number;
 
@@ -89,6 +104,10 @@ export class IncidentView {
       postmortemApprovedAt: incident.postmortemApprovedAt,
       closedAt: incident.closedAt,
       closeReason: incident.closeReason,
+      impactDefinedAt: incident.impactDefinedAt,
+      firstResponseAt: incident.firstResponseAt,
+      updateCadenceMinutes: incident.updateCadenceMinutes,
+      nextUpdateDueAt: incident.nextUpdateDueAt,
       updatedAt: incident.updatedAt,
       version: incident.version,
     };

@@ -78,7 +78,9 @@ export class IncidentsController {
     @Body() body: ResolveIncidentDto,
     @CurrentActor() actor: Actor,
   ): Promise<IncidentView> {
-    return IncidentView.of(await this.resolveIncident.execute(id, body.summary, actor));
+    return IncidentView.of(
+      await this.resolveIncident.execute(id, body.summary, body.customerMessage ?? null, actor),
+    );
   }
 
   @Post(':id/close')

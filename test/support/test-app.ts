@@ -29,10 +29,14 @@ export async function startTestApp(
   const databaseUrl = options.databaseUrl ?? database!.url;
   const clock = options.clock ?? new FakeClock();
   const config = loadConfig({
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN,
     RATE_LIMIT_PER_MINUTE: '100000',
     DATABASE_POOL_SIZE: '5',
+    // Ticks are driven by the tests (worker.drain(), ticks.runDue()) against the fake clock.
+    TICK_INTERVAL_MS: '0',
+    // Nothing listens on the discard port: suites that read mail pass their own SMTP sink.
+    SMTP_URL: 'smtp://127.0.0.1:9',
     ...options.env,
   });
   const app = await createApp({ config, databaseUrl, clock });

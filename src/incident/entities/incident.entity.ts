@@ -86,6 +86,25 @@ export class Incident {
   @Column('text', { name: 'close_reason', nullable: true })
   closeReason: string | null;
 
+  /** When the notification team confirmed the impacted customers: starts the notice clock. */
+  @Column('timestamptz', { name: 'impact_defined_at', nullable: true })
+  impactDefinedAt: Date | null;
+
+  /** First notice accepted by the relay for any impacted contact (the handbook's first response). */
+  @Column('timestamptz', { name: 'first_response_at', nullable: true })
+  firstResponseAt: Date | null;
+
+  /** Per-incident status-update cadence; null → the severity's default. */
+  @Column('numeric', {
+    name: 'update_cadence_minutes',
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
+  updateCadenceMinutes: number | null;
+
+  @Column('timestamptz', { name: 'next_update_due_at', nullable: true })
+  nextUpdateDueAt: Date | null;
+
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;
 

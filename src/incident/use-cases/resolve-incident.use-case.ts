@@ -5,11 +5,12 @@ import type { Actor } from '../../auth/roles';
 import { Clock } from '../../common/clock';
 import { assertTransition } from '../domain/incident-status';
 import { Incident } from '../entities/incident.entity';
+import { IncidentLifecycle } from '../incident-lifecycle';
 import { IncidentQueries } from '../incident-queries';
 import { IncidentStore } from '../incident-store';
 import { appendTimeline } from '../timeline';
 
-/** `POST …/resolve`: the service is restored; the post-mortem can start. */
+/** `POST …/resolve`: the service is restored; customers get the resolution notice; the post-mortem can start. */
 @Injectable()
 export class ResolveIncident {
   constructor(
@@ -17,9 +18,15 @@ export class ResolveIncident {
     private readonly clock: Clock,
     private readonly store: IncidentStore,
     private readonly queries: IncidentQueries,
+    private readonly lifecycle: IncidentLifecycle,
   ) {}
 
-  execute(idOrReference: string, summary: string, actor: Actor): Promise<Incident> {
+  execute(
+    idOrReference: string,
+    summary: string,
+    customerMessage: string | null,
+    actor: Actor,
+  ): Promise<Incident> {
     return this.db.transaction(async (em) => {
       const incident = await this.store.get(em, idOrReference, actor, { lock: true });
       assertTransition(incident.status, 'resolved');
@@ -43,6 +50,7 @@ export class ResolveIncident {
         updatedAt: at,
       });
       await em.getRepository(Incident).save(incident);
+      await this.lifecycle.resolved({ em, incident, actor, customerMessage });
       return this.queries.load(em, incident.id);
     });
   }

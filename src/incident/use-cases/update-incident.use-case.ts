@@ -49,12 +49,12 @@ export class UpdateIncident {
           data: note ? { ...data, note } : data,
         });
 
-      const needsOpen =
-        input.severity !== undefined || input.status !== undefined || input.serviceIds !== undefined;
+      // A status change out of resolved is refused by assertTransition below, with its stable code.
+      const needsOpen = input.severity !== undefined || input.serviceIds !== undefined;
       if (needsOpen && !isOpen(incident.status)) {
         throw new ConflictError(
           'incident.not_open',
-          `${incident.reference} is ${incident.status}: its severity, status and services no longer change`,
+          `${incident.reference} is ${incident.status}: its severity and services no longer change`,
         );
       }
 

@@ -1,0 +1,143 @@
+import { startTestApp, TestApp } from '../support/test-app';
+
+interface Operation {
+  summary?: string;
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+}
+type Document = {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    schemas: Record<string, { required?: string[]; properties: Record<string, Record<string, unknown>> }>;
+    securitySchemes: Record<string, { type: string; scheme: string }>;
+  };
+};
+
+/** Every endpoint of the foundation API, as OpenAPI names it. */
+const ENDPOINTS = [
+  'GET /health',
+  'POST /api/v1/services',
+  'GET /api/v1/services',
+  'GET /api/v1/services/{id}',
+  'PATCH /api/v1/services/{id}',
+  'POST /api/v1/customers',
+  'GET /api/v1/customers',
+  'GET /api/v1/customers/{id}',
+  'PATCH /api/v1/customers/{id}',
+  'POST /api/v1/customers/{id}/contacts',
+  'GET /api/v1/customers/{id}/contacts',
+  'PATCH /api/v1/customers/{id}/contacts/{contactId}',
+  'POST /api/v1/staff',
+  'GET /api/v1/staff',
+  'GET /api/v1/staff/{id}',
+  'PATCH /api/v1/staff/{id}',
+  'POST /api/v1/tokens',
+  'GET /api/v1/tokens',
+  'DELETE /api/v1/tokens/{id}',
+  'POST /api/v1/incidents',
+  'GET /api/v1/incidents',
+  'GET /api/v1/incidents/{id}',
+  'PATCH /api/v1/incidents/{id}',
+  'GET /api/v1/incidents/{id}/timeline',
+  'GET /api/v1/incidents/{id}/participants',
+  'POST /api/v1/incidents/{id}/participants',
+  'DELETE /api/v1/incidents/{id}/participants/{participantId}',
+  'POST /api/v1/incidents/{id}/resolve',
+  'POST /api/v1/incidents/{id}/close',
+];
+
+describe('OpenAPI document and docs UI', () => {
+  let t: TestApp;
+  let doc: Document;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const res = await t.http.get('/api/openapi.json').expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    doc = res.body;
+  });
+  afterAll(() => t.close());
+
+  const operations = () =>
+    Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ call: `${method.toUpperCase()} ${path}`, path, op })),
+    );
+
+  it('describes the Tocsin API in OpenAPI 3 with bearer authentication', () => {
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.info).toMatchObject({ title: 'Tocsin API', version: '1' });
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('lists every endpoint of the API', () => {
+    expect(operations().map((o) => o.call)).toEqual(expect.arrayContaining(ENDPOINTS));
+  });
+
+  it('documents each operation with a summary, its path parameters and, except /health, bearer security', () => {
+    for (const { call, path, op } of operations().filter((o) => ENDPOINTS.includes(o.call))) {
+      expect({ call, summary: typeof op.summary === 'string' && op.summary.length > 0 }).toEqual({
+        call,
+        summary: true,
+      });
+      const declared = (op.parameters ?? [])
+        .filter((p) => p.in === 'path')
+        .map((p) => p.name)
+        .sort();
+      const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      expect({ call, params: declared }).toEqual({ call, params: inPath });
+      if (path === '/health') expect(op.security).toBeUndefined();
+      else expect({ call, security: op.security }).toEqual({ call, security: [{ bearer: [] }] });
+    }
+  });
+
+  it('describes request bodies with their constraints', () => {
+    const declare = doc.paths['/api/v1/incidents'].post.requestBody!.content['application/json'].schema.$ref;
+    const schema = doc.components.schemas[declare.split('/').pop()!];
+    expect(schema.required).toEqual(expect.arrayContaining(['title', 'kind', 'severity']));
+    expect(schema.properties.severity).toMatchObject({ minimum: 1, maximum: 4 });
+    expect(schema.properties.kind).toMatchObject({ enum: ['service_disruption', 'security_breach'] });
+
+    const update =
+      doc.paths['/api/v1/incidents/{id}'].patch.requestBody!.content['application/json'].schema.$ref;
+    expect(doc.components.schemas[update.split('/').pop()!].properties.status).toMatchObject({
+      enum: ['investigating', 'identified', 'monitoring'],
+    });
+  });
+
+  it('documents the incident list filters and pagination', () => {
+    const names = (doc.paths['/api/v1/incidents'].get.parameters ?? []).map((p) => p.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'limit',
+        'offset',
+        'status',
+        'open',
+        'severity',
+        'kind',
+        'serviceId',
+        'commanderId',
+        'q',
+        'declaredFrom',
+        'declaredTo',
+      ]),
+    );
+  });
+
+  it('serves the interactive docs as HTML with their scripts', async () => {
+    const page = await t.http.get('/api/docs').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('<div id="swagger-ui"></div>');
+    const scripts = [...page.text.matchAll(/<script src="\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts).toContain('docs/swagger-ui-init.js');
+    for (const script of scripts) {
+      const res = await t.http.get(`/api/${script}`).expect(200);
+      expect(res.headers['content-type']).toMatch(/javascript/);
+    }
+    // The UI loads the same document.
+    const init = await t.http.get('/api/docs/swagger-ui-init.js').expect(200);
+    expect(init.text).toContain('"title": "Tocsin API"');
+  });
+});
