@@ -114,6 +114,11 @@ export class NotificationAndDelivery1764400000000 implements MigrationInterface 
         WHERE status IN ('pending','retrying','sending');
       CREATE INDEX deliveries_incident_idx ON deliveries (incident_id, kind);
 
+      -- The timeline's append-only trigger covers UPDATE and DELETE; TRUNCATE is a statement.
+      CREATE TRIGGER incident_timeline_no_truncate
+        BEFORE TRUNCATE ON incident_timeline
+        FOR EACH STATEMENT EXECUTE FUNCTION incident_timeline_append_only();
+
       -- Token bucket shared by every instance: RELAY_RATE_PER_SECOND holds cluster-wide.
       CREATE TABLE relay_rate_limits (
         relay text PRIMARY KEY,
@@ -125,6 +130,7 @@ export class NotificationAndDelivery1764400000000 implements MigrationInterface 
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      DROP TRIGGER incident_timeline_no_truncate ON incident_timeline;
       DROP TABLE relay_rate_limits, deliveries, mail_contents, notifications, impacted_customers, impact_adjustments;
       ALTER TABLE incidents DROP COLUMN impact_defined_at, DROP COLUMN first_response_at,
         DROP COLUMN update_cadence_minutes, DROP COLUMN next_update_due_at;

@@ -17,6 +17,7 @@ import { dataSourceOptions, openDataSource } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { IncidentModule } from './incident/incident.module';
 import { createRootLogger, loggerOptions } from './logging';
+import { MetricsModule } from './metrics/metrics.module';
 import { NotificationModule } from './notification/notification.module';
 import { StaffModule } from './staff/staff.module';
 
@@ -54,6 +55,7 @@ export class AppModule {
         IncidentModule,
         NotificationModule,
         HealthModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -9,6 +9,7 @@ import { MailContent } from './delivery.entity';
 import { RelayRateLimiter } from './relay-rate-limiter';
 import { sqlRows } from '../common/sql';
 import { MailTransport, SendOutcome } from './smtp/mail-transport';
+import { PreparedMail } from './smtp/prepared-mail';
 
 interface ClaimedRow {
   id: string;
@@ -23,6 +24,13 @@ interface ClaimedRow {
   created_at: Date;
 }
 
+interface AcceptedRow {
+  row: ClaimedRow;
+  at: Date;
+  response: string;
+}
+
+const ACCEPTED_FLUSH_SIZE = 25;
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
 
@@ -36,7 +44,8 @@ const BACKOFF_MAX_MS = 5 * 60_000;
 export class DeliveryWorker {
   private readonly logger = new Logger(DeliveryWorker.name);
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly contents = new Map<string, MailContent>();
+  /** Composed MIME per content (one notice in one language), shared by all its recipients. */
+  private readonly prepared = new Map<string, Promise<PreparedMail>>();
   private transport?: MailTransport;
   private relayUrl?: string;
 
@@ -74,16 +83,57 @@ export class DeliveryWorker {
     if (rows.length === 0) return 0;
     await this.loadContents(rows);
     const concurrency = Math.max(1, this.config.mail.poolSize * 2);
+    const accepted: AcceptedRow[] = [];
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
         while (next < rows.length) {
           const row = rows[next++];
-          await this.record(row, await this.sendRow(row));
+          const outcome = await this.sendRow(row);
+          if (outcome.outcome !== 'accepted') {
+            await this.record(row, outcome);
+            continue;
+          }
+          accepted.push({ row, at: this.clock.now(), response: outcome.response });
+          if (accepted.length >= ACCEPTED_FLUSH_SIZE) await this.recordAccepted(accepted.splice(0));
         }
       }),
     );
+    await this.recordAccepted(accepted.splice(0));
     return rows.length;
+  }
+
+  /**
+   * Accepted rows are written in small groups: one statement per group instead of one per
+   * mail. A crash before the write re-sends at most that group (same Message-IDs).
+   */
+  private async recordAccepted(group: AcceptedRow[]): Promise<void> {
+    if (group.length === 0) return;
+    try {
+      await this.db.query(
+        `UPDATE deliveries d
+            SET status = 'accepted', accepted_at = u.at, smtp_response = u.response, locked_until = NULL, last_error = NULL
+           FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS u(id, at, response)
+          WHERE d.id = u.id AND d.locked_by = $4 AND d.status = 'sending'`,
+        [group.map((a) => a.row.id), group.map((a) => a.at), group.map((a) => a.response.slice(0, 1000)), this.workerId],
+      );
+      // First response of an incident (DESIGN.md, "People"): its first notice accepted by the relay.
+      const firstByIncident = new Map<string, Date>();
+      for (const { row, at } of group) {
+        if (row.kind !== 'initial' || !row.incident_id) continue;
+        const seen = firstByIncident.get(row.incident_id);
+        if (!seen || at < seen) firstByIncident.set(row.incident_id, at);
+      }
+      for (const [incidentId, at] of firstByIncident) {
+        await this.db.query(
+          `UPDATE incidents SET first_response_at = $2 WHERE id = $1 AND (first_response_at IS NULL OR first_response_at > $2)`,
+          [incidentId, at],
+        );
+      }
+    } catch (error) {
+      // The leases expire and the rows are sent again (same Message-IDs); nothing is lost.
+      this.logger.error({ err: error, deliveries: group.length }, 'could not record accepted deliveries');
+    }
   }
 
   close(): void {
@@ -116,45 +166,28 @@ export class DeliveryWorker {
   }
 
   private async loadContents(rows: ClaimedRow[]): Promise<void> {
-    const missing = [...new Set(rows.map((r) => r.content_id))].filter((id) => !this.contents.has(id));
+    // Evict before working out what is missing: clearing afterwards would drop this batch's cached mails.
+    if (this.prepared.size > 1000) this.prepared.clear();
+    const missing = [...new Set(rows.map((r) => r.content_id))].filter((id) => !this.prepared.has(id));
     if (missing.length === 0) return;
     const found = await this.db.getRepository(MailContent).findBy({ id: In(missing) });
-    if (this.contents.size > 1000) this.contents.clear();
-    for (const content of found) this.contents.set(content.id, content);
+    for (const content of found) this.prepared.set(content.id, PreparedMail.compose(this.config.mail.from, content));
   }
 
   private async sendRow(row: ClaimedRow): Promise<SendOutcome> {
-    const content = this.contents.get(row.content_id)!;
+    const mail = await this.prepared.get(row.content_id)!;
     return this.transport!.send({
-      from: this.config.mail.from,
-      to: { name: row.to_name, address: row.to_address },
-      subject: content.subject,
-      html: content.html,
-      text: content.text,
-      messageId: row.message_id,
-      threadId: row.thread_id,
+      from: mail.fromAddress,
+      to: row.to_address,
+      raw: mail.for({ name: row.to_name, address: row.to_address }, row.message_id, row.thread_id, this.clock.now()),
     });
   }
 
-  /** Writes the outcome, only if this worker still holds the row's lease. */
+  /** Writes a refusal or a retry, only if this worker still holds the row's lease. */
   private async record(row: ClaimedRow, outcome: SendOutcome): Promise<void> {
     const now = this.clock.now();
     try {
-      if (outcome.outcome === 'accepted') {
-        await this.db.query(
-          `UPDATE deliveries SET status = 'accepted', accepted_at = $2, smtp_response = $3, locked_until = NULL, last_error = NULL
-            WHERE id = $1 AND locked_by = $4 AND status = 'sending'`,
-          [row.id, now, outcome.response.slice(0, 1000), this.workerId],
-        );
-        if (row.kind === 'initial' && row.incident_id) {
-          // First response of the incident (DESIGN.md, "People"): the first notice accepted.
-          await this.db.query(
-            `UPDATE incidents SET first_response_at = $2 WHERE id = $1 AND (first_response_at IS NULL OR first_response_at > $2)`,
-            [row.incident_id, now],
-          );
-        }
-        return;
-      }
+      if (outcome.outcome === 'accepted') return this.recordAccepted([{ row, at: now, response: outcome.response }]);
       const expired =
         now.getTime() - new Date(row.created_at).getTime() > this.config.mail.giveUpMinutes * 60_000;
       if (outcome.outcome === 'failed' || expired) {

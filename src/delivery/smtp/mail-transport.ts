@@ -1,15 +1,11 @@
 import nodemailer, { Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 
-export interface OutgoingMessage {
+export interface RawMessage {
+  /** SMTP envelope: MAIL FROM and the one RCPT TO. */
   from: string;
-  to: { name: string; address: string };
-  subject: string;
-  html: string;
-  text: string;
-  messageId: string;
-  /** Root of the recipient's thread: In-Reply-To and References. */
-  threadId: string | null;
+  to: string;
+  raw: Buffer;
 }
 
 export type SendOutcome =
@@ -36,18 +32,12 @@ export class MailTransport {
     } as SMTPPool.Options);
   }
 
-  async send(message: OutgoingMessage): Promise<SendOutcome> {
+  /** Sends a message already composed (see PreparedMail) to its one recipient. */
+  async send(message: RawMessage): Promise<SendOutcome> {
     try {
       const info = await this.transporter.sendMail({
-        from: message.from,
-        to: { name: message.to.name, address: message.to.address },
-        subject: message.subject,
-        html: message.html,
-        text: message.text,
-        messageId: message.messageId,
-        ...(message.threadId ? { inReplyTo: message.threadId, references: [message.threadId] } : {}),
-        disableFileAccess: true,
-        disableUrlAccess: true,
+        envelope: { from: message.from, to: [message.to] },
+        raw: message.raw,
       });
       const response = String(info.response ?? '');
       if ((info.rejected ?? []).length > 0) return { outcome: 'failed', error: `rejected: ${response}` };
