@@ -15,7 +15,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts', 'src/demo/**/*.ts', 'src/delivery/smtp/mail-list.ts'],
+    files: [
+      'test/**/*.ts',
+      '**/*.spec.ts',
+      'bench/**/*.ts',
+      'src/demo/**/*.ts',
+      'src/delivery/smtp/mail-list.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

@@ -93,7 +93,7 @@ async function bareNodemailer(
   const started = process.hrtime.bigint();
   let next = 0;
   await Promise.all(
-    Array.from({ length: pool * 2 }, async () => {
+    Array.from({ length: pool * 4 }, async () => {
       while (next < count) {
         const i = next++;
         await transport.sendMail({

@@ -108,7 +108,9 @@ export class NotificationAndDelivery1764400000000 implements MigrationInterface 
         superseded_at timestamptz,
         CHECK ((recipient_type = 'contact') = (contact_id IS NOT NULL))
       );
-      CREATE INDEX deliveries_due_idx ON deliveries (priority, next_attempt_at)
+      -- The claim's order: a LIMIT n claim reads n rows of this index, whatever the backlog.
+      -- A claimed row's next_attempt_at is its lease end, so an expired lease is simply "due".
+      CREATE INDEX deliveries_due_idx ON deliveries (priority, next_attempt_at, seq)
         WHERE status IN ('pending','retrying','sending');
       CREATE INDEX deliveries_contact_order_idx ON deliveries (incident_id, contact_id, seq)
         WHERE status IN ('pending','retrying','sending');

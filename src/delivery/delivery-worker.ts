@@ -82,7 +82,7 @@ export class DeliveryWorker {
     const rows = await this.claim(allowed);
     if (rows.length === 0) return 0;
     await this.loadContents(rows);
-    const concurrency = Math.max(1, this.config.mail.poolSize * 2);
+    const concurrency = Math.max(1, this.config.mail.poolSize * 4);
     const accepted: AcceptedRow[] = [];
     let next = 0;
     await Promise.all(
@@ -115,7 +115,12 @@ export class DeliveryWorker {
             SET status = 'accepted', accepted_at = u.at, smtp_response = u.response, locked_until = NULL, last_error = NULL
            FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS u(id, at, response)
           WHERE d.id = u.id AND d.locked_by = $4 AND d.status = 'sending'`,
-        [group.map((a) => a.row.id), group.map((a) => a.at), group.map((a) => a.response.slice(0, 1000)), this.workerId],
+        [
+          group.map((a) => a.row.id),
+          group.map((a) => a.at),
+          group.map((a) => a.response.slice(0, 1000)),
+          this.workerId,
+        ],
       );
       // First response of an incident (DESIGN.md, "People"): its first notice accepted by the relay.
       const firstByIncident = new Map<string, Date>();
@@ -147,11 +152,10 @@ export class DeliveryWorker {
     return sqlRows<ClaimedRow>(
       this.db,
       `UPDATE deliveries d
-          SET status = 'sending', locked_until = $2, locked_by = $3, attempts = d.attempts + 1
+          SET status = 'sending', locked_until = $2, next_attempt_at = $2, locked_by = $3, attempts = d.attempts + 1
         WHERE d.id IN (
           SELECT c.id FROM deliveries c
-           WHERE ((c.status IN ('pending', 'retrying') AND c.next_attempt_at <= $1)
-                  OR (c.status = 'sending' AND c.locked_until < $1))
+           WHERE c.status IN ('pending', 'retrying', 'sending') AND c.next_attempt_at <= $1
              AND (c.contact_id IS NULL OR NOT EXISTS (
                    SELECT 1 FROM deliveries e
                     WHERE e.incident_id = c.incident_id AND e.contact_id = c.contact_id AND e.seq < c.seq
@@ -171,7 +175,12 @@ export class DeliveryWorker {
     const missing = [...new Set(rows.map((r) => r.content_id))].filter((id) => !this.prepared.has(id));
     if (missing.length === 0) return;
     const found = await this.db.getRepository(MailContent).findBy({ id: In(missing) });
-    for (const content of found) this.prepared.set(content.id, PreparedMail.compose(this.config.mail.from, content));
+    for (const content of found) {
+      const prepared = PreparedMail.compose(this.config.mail.from, content);
+      // A failed composition is not cached: the next batch tries again.
+      prepared.catch(() => this.prepared.delete(content.id));
+      this.prepared.set(content.id, prepared);
+    }
   }
 
   private async sendRow(row: ClaimedRow): Promise<SendOutcome> {
@@ -179,7 +188,12 @@ export class DeliveryWorker {
     return this.transport!.send({
       from: mail.fromAddress,
       to: row.to_address,
-      raw: mail.for({ name: row.to_name, address: row.to_address }, row.message_id, row.thread_id, this.clock.now()),
+      raw: mail.for(
+        { name: row.to_name, address: row.to_address },
+        row.message_id,
+        row.thread_id,
+        this.clock.now(),
+      ),
     });
   }
 
@@ -187,7 +201,8 @@ export class DeliveryWorker {
   private async record(row: ClaimedRow, outcome: SendOutcome): Promise<void> {
     const now = this.clock.now();
     try {
-      if (outcome.outcome === 'accepted') return this.recordAccepted([{ row, at: now, response: outcome.response }]);
+      if (outcome.outcome === 'accepted')
+        return this.recordAccepted([{ row, at: now, response: outcome.response }]);
       const expired =
         now.getTime() - new Date(row.created_at).getTime() > this.config.mail.giveUpMinutes * 60_000;
       if (outcome.outcome === 'failed' || expired) {

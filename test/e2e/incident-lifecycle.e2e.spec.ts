@@ -219,7 +219,7 @@ describe('incident lifecycle', () => {
         .set('Authorization', second.auth)
         .expect(200);
       expect(removed.body).toEqual({ ...added.body, leftAt: '2026-03-03T09:00:00.000Z' });
-      expect((await get(incident.id)).participants.map((p: { id: string }) => p.id)).not.toContain(
+      expect(((await get(incident.id)).participants as { id: string }[]).map((p) => p.id)).not.toContain(
         added.body.id,
       );
       expect((await participants(incident.id)).find((p) => p.id === added.body.id)?.leftAt).toBe(
@@ -460,7 +460,7 @@ describe('incident lifecycle', () => {
       expect(page.body.items).toEqual(entries.slice(3, 6));
     });
 
-    it('is append-only in the database: UPDATE and DELETE are refused', async () => {
+    it('is append-only in the database: UPDATE, DELETE and TRUNCATE are refused', async () => {
       const incident = await declareIncident(t, first.auth, {});
       const before = await timeline(incident.id);
       await expect(
@@ -472,6 +472,7 @@ describe('incident lifecycle', () => {
         t.db.query('DELETE FROM incident_timeline WHERE incident_id = $1', [incident.id]),
       ).rejects.toThrow(/append-only/);
       await expect(t.db.query('DELETE FROM incident_timeline')).rejects.toThrow(/append-only/);
+      await expect(t.db.query('TRUNCATE incident_timeline CASCADE')).rejects.toThrow(/append-only/);
       expect(await timeline(incident.id)).toEqual(before);
       // Appending still works.
       await patch(incident.id, { status: 'investigating' }).expect(200);

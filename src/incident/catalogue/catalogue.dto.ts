@@ -184,7 +184,7 @@ export class CustomerView {
       name: customer.name,
       language: customer.language,
       contacts: (customer.contacts ?? [])
-        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.email.localeCompare(b.email))
         .map((c) => ContactView.of(c, customer.language)),
       services: (customer.services ?? []).sort((a, b) => a.name.localeCompare(b.name)).map(ServiceView.of),
       createdAt: customer.createdAt,
