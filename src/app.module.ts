@@ -14,12 +14,15 @@ import { apiValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions, openDataSource } from './database/data-source';
+import { EscalationModule } from './escalation/escalation.module';
 import { HealthModule } from './health/health.module';
 import { IncidentModule } from './incident/incident.module';
+import { InvestigationModule } from './investigation/investigation.module';
 import { createRootLogger, loggerOptions } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationModule } from './notification/notification.module';
 import { StaffModule } from './staff/staff.module';
+import { SupportModule } from './support/support.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -54,6 +57,9 @@ export class AppModule {
         StaffModule,
         IncidentModule,
         NotificationModule,
+        InvestigationModule,
+        SupportModule,
+        EscalationModule,
         HealthModule,
         MetricsModule,
       ],

@@ -25,8 +25,16 @@ export interface AppConfig {
   businessCalendar: BusinessCalendarConfig;
   mail: MailConfig;
   notice: NoticeConfig;
+  escalation: EscalationConfig;
   /** Milliseconds between scheduler ticks; 0 turns ticks off (tests drive them by hand). */
   tickIntervalMs: number;
+}
+
+export interface EscalationConfig {
+  /** Share of the resolution target after which resolution is "at risk". */
+  atRiskShare: number;
+  /** Minutes between two climbs of the chain; unset → the severity's response target. */
+  intervalMinutes: number | undefined;
 }
 
 export interface MailConfig {
@@ -114,6 +122,8 @@ const schema = z.object({
     })
     .default({ ...DEFAULT_CADENCE_VALUE }),
   TICK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  ESCALATION_AT_RISK_SHARE: z.coerce.number().gt(0).lt(1).default(0.75),
+  ESCALATION_INTERVAL_MINUTES: z.coerce.number().positive().optional(),
   BUSINESS_TIMEZONE: z
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Paris')
@@ -186,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       deadlineMinutes: e.NOTICE_DEADLINE_MINUTES,
       cadenceMinutes: e.UPDATE_CADENCE_MINUTES,
     },
+    escalation: { atRiskShare: e.ESCALATION_AT_RISK_SHARE, intervalMinutes: e.ESCALATION_INTERVAL_MINUTES },
     tickIntervalMs: e.TICK_INTERVAL_MS,
   };
   checkNoticeOrder(config.notice);

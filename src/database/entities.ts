@@ -1,13 +1,16 @@
 import { ApiToken } from '../auth/api-token.entity';
 import { IdempotencyKey } from '../common/idempotency-key.entity';
 import { Delivery, MailContent } from '../delivery/delivery.entity';
+import { Escalation, EscalationLevel } from '../escalation/escalation.entity';
 import { Customer, CustomerContact } from '../incident/catalogue/customer.entity';
 import { ServiceEntity } from '../incident/catalogue/service.entity';
 import { Incident } from '../incident/entities/incident.entity';
 import { IncidentParticipant } from '../incident/entities/incident-participant.entity';
 import { TimelineEntry } from '../incident/entities/timeline-entry.entity';
+import { INVESTIGATION_ENTITIES } from '../investigation/entities';
 import { ImpactedCustomer, Notification } from '../notification/notification.entity';
 import { StaffMember } from '../staff/staff-member.entity';
+import { SupportReply, SupportRequest, SupportRequestEvent } from '../support/support-request.entity';
 
 /** Every entity, listed explicitly so the same set loads under tsc output, Jest and scripts. */
 export const ENTITIES = [
@@ -24,4 +27,10 @@ export const ENTITIES = [
   ImpactedCustomer,
   MailContent,
   Delivery,
+  EscalationLevel,
+  Escalation,
+  SupportRequest,
+  SupportRequestEvent,
+  SupportReply,
+  ...INVESTIGATION_ENTITIES,
 ];

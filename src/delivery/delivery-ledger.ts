@@ -8,7 +8,10 @@ import type { RenderedMail } from './templates/mail-renderer';
 
 export type Recipient =
   | { type: 'contact'; customerId: string; contactId: string; address: string; name: string }
-  | { type: 'staff'; staffMemberId: string; address: string; name: string };
+  /** A staff member, or an escalation-chain level that is not one (staffMemberId null). */
+  | { type: 'staff'; staffMemberId: string | null; address: string; name: string }
+  /** Someone who wrote to support and is not (yet) a known contact. */
+  | { type: 'requester'; customerId: string | null; address: string; name: string };
 
 export interface LedgerEntry {
   recipient: Recipient;
@@ -69,6 +72,7 @@ export class DeliveryLedger {
   ): Promise<number> {
     const ids = entries.map(() => randomUUID());
     const contact = (e: LedgerEntry) => (e.recipient.type === 'contact' ? e.recipient : undefined);
+    const customerOf = (e: LedgerEntry) => (e.recipient.type === 'staff' ? null : e.recipient.customerId);
     const staff = (e: LedgerEntry) => (e.recipient.type === 'staff' ? e.recipient : undefined);
     const result: { id: string }[] = await em.query(
       `INSERT INTO deliveries (id, idempotency_key, kind, priority, incident_id, notification_id, content_id,
@@ -92,7 +96,7 @@ export class DeliveryLedger {
         ids,
         entries.map((e) => e.idempotencyKey),
         entries.map((e) => e.recipient.type),
-        entries.map((e) => contact(e)?.customerId ?? null),
+        entries.map(customerOf),
         entries.map((e) => contact(e)?.contactId ?? null),
         entries.map((e) => staff(e)?.staffMemberId ?? null),
         entries.map((e) => e.recipient.address),

@@ -9,6 +9,7 @@ export const DELIVERY_KINDS = [
   'escalation',
   'rca_copy',
   'confirmation',
+  'support_reply',
 ] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 
@@ -31,6 +32,7 @@ export const DELIVERY_PRIORITY: Record<DeliveryKind, number> = {
   update: 3,
   holding: 3,
   confirmation: 4,
+  support_reply: 4,
   rca_copy: 5,
 };
 
@@ -63,7 +65,8 @@ export class Delivery {
   contentId: string;
 
   @Column('text', { name: 'recipient_type' })
-  recipientType: 'contact' | 'staff';
+  /** A customer contact, a staff member (or an escalation-chain level), or a support requester. */
+  recipientType: 'contact' | 'staff' | 'requester';
 
   @Column('uuid', { name: 'customer_id', nullable: true })
   customerId: string | null;

@@ -26,6 +26,13 @@ import { UpdateIncident } from './use-cases/update-incident.use-case';
     CloseIncident,
     ManageParticipants,
   ],
-  exports: [CatalogueService, IncidentLifecycle, IncidentStore, IncidentQueries, ManageParticipants],
+  exports: [
+    CatalogueService,
+    IncidentLifecycle,
+    IncidentStore,
+    IncidentQueries,
+    ManageParticipants,
+    DeclareIncident,
+  ],
 })
 export class IncidentModule {}

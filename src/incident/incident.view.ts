@@ -73,6 +73,7 @@ export class IncidentView {
   })
   updateCadenceMinutes: number | null;
   @ApiProperty({ nullable: true, type: Date }) nextUpdateDueAt: Date | null;
+  @ApiProperty({ description: 'Escalation-chain level reached (0 = none)' }) escalationLevel: number;
   @ApiProperty() updatedAt: Date;
   @ApiProperty() version: number;
 
@@ -108,6 +109,7 @@ export class IncidentView {
       firstResponseAt: incident.firstResponseAt,
       updateCadenceMinutes: incident.updateCadenceMinutes,
       nextUpdateDueAt: incident.nextUpdateDueAt,
+      escalationLevel: incident.escalationLevel,
       updatedAt: incident.updatedAt,
       version: incident.version,
     };

@@ -45,7 +45,9 @@ export class NoticeSender {
     const byLanguage = new Map<string, NoticeRecipient[]>();
     for (const recipient of recipients) {
       const language = this.renderer.languageFor(template, recipient.language);
-      byLanguage.set(language, [...(byLanguage.get(language) ?? []), recipient]);
+      const group = byLanguage.get(language);
+      if (group) group.push(recipient);
+      else byLanguage.set(language, [recipient]);
     }
     const roots =
       notification.kind === 'initial'

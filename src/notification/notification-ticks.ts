@@ -118,7 +118,7 @@ export class NotificationTicks implements OnApplicationBootstrap, OnApplicationS
       incident,
       {
         key: `reminder:notice-target:${incident.id}:${target.toISOString()}`,
-        headline: 'First notice not approved: the 20-minute target has passed',
+        headline: 'First notice not approved: the notice target has passed',
         lines: [
           `${rows.length} impacted customer(s) have not been sent the first notice.`,
           `Approve it now (POST …/notifications/{id}/approve). Without approval, the default text is sent automatically at the auto-send mark.`,

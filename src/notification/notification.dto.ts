@@ -136,7 +136,7 @@ export class DeliveryView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: DELIVERY_KINDS }) kind: DeliveryKind;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status: DeliveryStatus;
-  @ApiProperty({ enum: ['contact', 'staff'] }) recipientType: 'contact' | 'staff';
+  @ApiProperty({ enum: ['contact', 'staff', 'requester'] }) recipientType: 'contact' | 'staff' | 'requester';
   @ApiProperty({ nullable: true, type: String }) customerId: string | null;
   @ApiProperty({ nullable: true, type: String }) contactId: string | null;
   @ApiProperty({ nullable: true, type: String }) staffMemberId: string | null;

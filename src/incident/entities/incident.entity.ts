@@ -105,6 +105,10 @@ export class Incident {
   @Column('timestamptz', { name: 'next_update_due_at', nullable: true })
   nextUpdateDueAt: Date | null;
 
+  /** Highest level of the escalation chain reached so far (0 = not escalated). */
+  @Column('integer', { name: 'escalation_level', default: 0 })
+  escalationLevel: number;
+
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../auth/roles';
 import { Clock } from '../../common/clock';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -26,50 +26,53 @@ export class DeclareIncident {
   ) {}
 
   execute(input: DeclareIncidentDto, actor: Actor): Promise<Incident> {
-    return this.db.transaction(async (em) => {
-      const now = this.clock.now();
-      const services = await resolveServices(em, input.serviceIds ?? []);
-      const commanderId = input.commanderId ?? actor.staffMemberId;
-      await requireActiveStaff(em, commanderId, 'commanderId');
-      const targets = severityTargets(now, input.severity, this.config.businessCalendar);
+    return this.db.transaction((em) => this.executeIn(em, input, actor));
+  }
 
-      const incident = await em.getRepository(Incident).save({
-        reference: await this.store.nextReference(em, now.getUTCFullYear()),
-        title: input.title,
-        summary: input.summary ?? '',
-        kind: input.kind,
-        severity: input.severity,
-        status: 'declared',
-        commanderId,
-        services,
-        declaredAt: now,
-        ...targets,
-        updatedAt: now,
-      });
-      await em.getRepository(IncidentParticipant).insert({
-        incidentId: incident.id,
-        staffMemberId: commanderId,
-        role: 'commander',
-        joinedAt: now,
-      });
-      await appendTimeline(em, {
-        incidentId: incident.id,
-        type: 'incident.declared',
-        at: now,
-        actor,
-        data: {
-          reference: incident.reference,
-          title: incident.title,
-          kind: incident.kind,
-          severity: incident.severity,
-          serviceIds: services.map((s) => s.id),
-          commanderId,
-          responseDueAt: targets.responseDueAt,
-          resolutionDueAt: targets.resolutionDueAt,
-        },
-      });
-      // The declarer sees what they declared even when it is confidential and they are not on it.
-      return this.queries.load(em, incident.id);
+  /** The same, inside the caller's transaction (declaring together with other changes). */
+  async executeIn(em: EntityManager, input: DeclareIncidentDto, actor: Actor): Promise<Incident> {
+    const now = this.clock.now();
+    const services = await resolveServices(em, input.serviceIds ?? []);
+    const commanderId = input.commanderId ?? actor.staffMemberId;
+    await requireActiveStaff(em, commanderId, 'commanderId');
+    const targets = severityTargets(now, input.severity, this.config.businessCalendar);
+
+    const incident = await em.getRepository(Incident).save({
+      reference: await this.store.nextReference(em, now.getUTCFullYear()),
+      title: input.title,
+      summary: input.summary ?? '',
+      kind: input.kind,
+      severity: input.severity,
+      status: 'declared',
+      commanderId,
+      services,
+      declaredAt: now,
+      ...targets,
+      updatedAt: now,
     });
+    await em.getRepository(IncidentParticipant).insert({
+      incidentId: incident.id,
+      staffMemberId: commanderId,
+      role: 'commander',
+      joinedAt: now,
+    });
+    await appendTimeline(em, {
+      incidentId: incident.id,
+      type: 'incident.declared',
+      at: now,
+      actor,
+      data: {
+        reference: incident.reference,
+        title: incident.title,
+        kind: incident.kind,
+        severity: incident.severity,
+        serviceIds: services.map((s) => s.id),
+        commanderId,
+        responseDueAt: targets.responseDueAt,
+        resolutionDueAt: targets.resolutionDueAt,
+      },
+    });
+    // The declarer sees what they declared even when it is confidential and they are not on it.
+    return this.queries.load(em, incident.id);
   }
 }

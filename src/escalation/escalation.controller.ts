@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import type { Actor } from '../auth/roles';
+import { IncidentView } from '../incident/incident.view';
+import { IncidentQueries } from '../incident/incident-queries';
+import { ChainLevelView, EscalateDto, EscalationView, ReplaceChainDto } from './escalation.dto';
+import { EscalationService } from './escalation.service';
+
+const ID_PARAM = { name: 'id', description: 'Incident id (UUID) or reference (INC-2026-00042)' };
+
+@ApiTags('escalation')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class EscalationController {
+  constructor(
+    private readonly escalations: EscalationService,
+    private readonly incidents: IncidentQueries,
+  ) {}
+
+  @Get('escalation-chain')
+  @ApiOperation({ summary: 'The escalation chain, level 1 first (handbook annex A)' })
+  async chain(): Promise<ChainLevelView[]> {
+    return (await this.escalations.chain()).map(ChainLevelView.of);
+  }
+
+  @Put('escalation-chain')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Replace the escalation chain (levels 1…n, no gaps)' })
+  async replaceChain(@Body() body: ReplaceChainDto): Promise<ChainLevelView[]> {
+    return (await this.escalations.replaceChain(body.levels)).map(ChainLevelView.of);
+  }
+
+  @Get('incidents/:id/escalations')
+  @ApiParam(ID_PARAM)
+  @ApiOperation({ summary: 'Levels reached by the incident, with who asked and why' })
+  async list(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<EscalationView[]> {
+    return (await this.escalations.list(id, actor)).map(EscalationView.of);
+  }
+
+  @Post('incidents/:id/escalations')
+  @ApiParam(ID_PARAM)
+  @ApiOperation({
+    summary: 'Escalate now to the next level (any staff role; support on a customer’s behalf)',
+  })
+  async escalate(
+    @Param('id') id: string,
+    @Body() body: EscalateDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<EscalationView> {
+    return EscalationView.of(await this.escalations.escalateByHand(id, body, actor));
+  }
+
+  @Post('incidents/:id/acknowledge')
+  @HttpCode(200)
+  @Roles('commander')
+  @ApiParam(ID_PARAM)
+  @ApiOperation({ summary: 'First response without a customer notice (no customer impacted)' })
+  async acknowledge(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<IncidentView> {
+    await this.escalations.acknowledge(id, actor);
+    return IncidentView.of(await this.incidents.get(id, actor));
+  }
+}

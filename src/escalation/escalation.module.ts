@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { DeliveryModule } from '../delivery/delivery.module';
+import { IncidentModule } from '../incident/incident.module';
+import { EscalationController } from './escalation.controller';
+import { EscalationService } from './escalation.service';
+import { EscalationTicks } from './escalation-ticks';
+
+/** Severity targets and the escalation chain. */
+@Module({
+  imports: [IncidentModule, DeliveryModule],
+  controllers: [EscalationController],
+  providers: [EscalationService, EscalationTicks],
+  exports: [EscalationService],
+})
+export class EscalationModule {}

@@ -1,0 +1,218 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsDate,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { PageQuery } from '../common/pagination';
+import type { Severity } from '../incident/domain/severity-targets';
+import { DeclareIncidentDto } from '../incident/incident.dto';
+import {
+  SUBMISSION_METHODS,
+  SubmissionMethod,
+  SUPPORT_PRIORITIES,
+  SupportPriority,
+} from './domain/intake-defaults';
+import {
+  SETTABLE_STATUSES,
+  SettableStatus,
+  SUPPORT_REQUEST_STATUSES,
+  SupportRequestStatus,
+} from './domain/support-request-status';
+
+export class CreateSupportRequestDto {
+  @ApiProperty({ example: 'Example Logistics SA' })
+  @IsString()
+  @Length(1, 200)
+  company: string;
+
+  @ApiProperty({ example: 'EDI operations manager' })
+  @IsString()
+  @Length(1, 200)
+  contactName: string;
+
+  @ApiPropertyOptional({ example: '+33 1 23 45 67 89' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[0-9 ().-]{3,40}$/, { message: 'contactPhone must be a phone number' })
+  contactPhone?: string;
+
+  @ApiProperty({ example: 'edi-ops@logistics.example.com', description: 'Receives the confirmation' })
+  @IsEmail()
+  @Length(3, 320)
+  contactEmail: string;
+
+  @ApiPropertyOptional({ description: "The requester's user id on the platform", example: 'EXLOG-0042' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  userId?: string;
+
+  @ApiProperty({
+    enum: SUBMISSION_METHODS,
+    description:
+      'e-mail: lower priority and severity 4 by default; portal: severity 3; phone: severity required',
+  })
+  @IsIn(SUBMISSION_METHODS)
+  submissionMethod: SubmissionMethod;
+
+  @ApiPropertyOptional({ description: 'Job number or transaction ids', example: 'JOB-778812, TX 99120-4' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  jobNumbers?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'When it happened, as precisely as known',
+  })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  eventAt?: Date;
+
+  @ApiProperty({ description: 'Detailed description of the problem' })
+  @IsString()
+  @Length(1, 20000)
+  description: string;
+
+  @ApiPropertyOptional({ description: 'Error messages, notifications or alerts the customer collected' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 20000)
+  errorMessages?: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 4,
+    description: 'Required for phone requests (the agent sets it)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(4)
+  severity?: Severity;
+}
+
+export class TriageSupportRequestDto {
+  @ApiProperty({ minimum: 1, maximum: 4, description: 'Recomputes the response and resolution targets' })
+  @IsInt()
+  @Min(1)
+  @Max(4)
+  severity: Severity;
+
+  @ApiPropertyOptional({ description: 'The team with the right expertise', example: 'AS2 specialists' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  assignedTeam?: string;
+
+  @ApiPropertyOptional({ enum: SUPPORT_PRIORITIES })
+  @IsOptional()
+  @IsIn(SUPPORT_PRIORITIES)
+  priority?: SupportPriority;
+
+  @ApiPropertyOptional({ description: 'Why: recorded in the history' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  note?: string;
+}
+
+export class ChangeSupportRequestStatusDto {
+  @ApiProperty({
+    enum: SETTABLE_STATUSES,
+    description: 'triaged and answered are reached with POST …/triage and POST …/replies',
+  })
+  @IsIn(SETTABLE_STATUSES, {
+    message: 'status must be one of in_progress, closed (use /triage or /replies for the others)',
+  })
+  status: SettableStatus;
+
+  @ApiPropertyOptional({ description: 'Why: recorded in the history' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  note?: string;
+}
+
+export class ReplyToSupportRequestDto {
+  @ApiProperty({ description: 'What the requester reads' })
+  @IsString()
+  @Length(1, 20000)
+  body: string;
+}
+
+export class LinkSupportRequestDto {
+  @ApiProperty({ description: 'Incident id (UUID) or reference (INC-2026-00042)' })
+  @IsString()
+  @Length(1, 100)
+  incidentId: string;
+}
+
+export class DeclareFromSupportRequestsDto extends DeclareIncidentDto {
+  @ApiProperty({
+    type: [String],
+    description: 'Support request references or ids',
+    example: ['SR-2026-000001'],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  requestRefs: string[];
+}
+
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : value;
+
+export class SupportRequestQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'new,triaged' })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(SUPPORT_REQUEST_STATUSES, { each: true })
+  status?: SupportRequestStatus[];
+
+  @ApiPropertyOptional({ description: 'Comma-separated severities', example: '1,2' })
+  @IsOptional()
+  @Transform(({ value }) => {
+    const list = toList({ value });
+    return Array.isArray(list) ? list.map(Number) : list;
+  })
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(4, { each: true })
+  severity?: number[];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Requests linked to this incident' })
+  @IsOptional()
+  @IsUUID()
+  incidentId?: string;
+
+  @ApiPropertyOptional({ description: 'Reference, company, contact name or e-mail contains' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+}
