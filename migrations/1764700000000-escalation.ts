@@ -25,12 +25,14 @@ export class Escalation1764700000000 implements MigrationInterface {
         (5, 'Senior support director', 'Senior support director', 'senior-support-director@example.com');
 
       ALTER TABLE incidents ADD COLUMN escalation_level integer NOT NULL DEFAULT 0;
+      ALTER TABLE support_requests ADD COLUMN escalation_level integer NOT NULL DEFAULT 0;
 
-      -- One row per level reached: UNIQUE makes an escalation happen once, whatever the
-      -- number of ticks or instances.
+      -- One row per level reached by an incident or a support request: UNIQUE makes an
+      -- escalation happen once, whatever the number of ticks or instances.
       CREATE TABLE escalations (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        incident_id uuid NOT NULL REFERENCES incidents(id),
+        incident_id uuid REFERENCES incidents(id),
+        support_request_id uuid REFERENCES support_requests(id),
         level integer NOT NULL,
         level_title text NOT NULL,
         contact_name text NOT NULL,
@@ -42,7 +44,9 @@ export class Escalation1764700000000 implements MigrationInterface {
         due_at timestamptz,
         created_at timestamptz NOT NULL,
         late boolean NOT NULL DEFAULT false,
-        UNIQUE (incident_id, level)
+        CHECK ((incident_id IS NULL) <> (support_request_id IS NULL)),
+        UNIQUE (incident_id, level),
+        UNIQUE (support_request_id, level)
       );
     `);
   }
@@ -51,6 +55,7 @@ export class Escalation1764700000000 implements MigrationInterface {
     await q.query(`
       DROP TABLE escalations;
       ALTER TABLE incidents DROP COLUMN escalation_level;
+      ALTER TABLE support_requests DROP COLUMN escalation_level;
       DROP TABLE escalation_levels;
     `);
   }

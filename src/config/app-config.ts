@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { HANDBOOK_TARGETS, parseTargetTable, TargetTable } from '../incident/domain/severity-targets';
 
 /**
  * The whole process configuration, read once from the environment at start-up.
@@ -23,6 +24,8 @@ export interface AppConfig {
   /** Requests per minute per client address, across the API. */
   rateLimitPerMinute: number;
   businessCalendar: BusinessCalendarConfig;
+  /** Response and resolution targets per severity (handbook table 1 unless SEVERITY_TARGETS says otherwise). */
+  severityTargets: TargetTable;
   mail: MailConfig;
   notice: NoticeConfig;
   escalation: EscalationConfig;
@@ -124,6 +127,20 @@ const schema = z.object({
   TICK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   ESCALATION_AT_RISK_SHARE: z.coerce.number().gt(0).lt(1).default(0.75),
   ESCALATION_INTERVAL_MINUTES: z.coerce.number().positive().optional(),
+  SEVERITY_TARGETS: z
+    .string()
+    .transform((value, ctx) => {
+      const table = parseTargetTable(value);
+      if (!table) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must give response/resolution per severity such as S1=30m/2h,S2=1h/3h,S3=2h/12h,S4=24h/3bd',
+        });
+      }
+      return table ?? HANDBOOK_TARGETS;
+    })
+    .default(HANDBOOK_TARGETS),
   BUSINESS_TIMEZONE: z
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Paris')
@@ -180,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     businessCalendar: { timezone: e.BUSINESS_TIMEZONE, days: e.BUSINESS_DAYS, holidays: e.BUSINESS_HOLIDAYS },
+    severityTargets: e.SEVERITY_TARGETS,
     mail: {
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM,

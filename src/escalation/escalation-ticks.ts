@@ -6,15 +6,15 @@ import { Clock } from '../common/clock';
 import { sqlRows } from '../common/sql';
 import { Ticker } from '../common/ticker';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Incident } from '../incident/entities/incident.entity';
 import { SYSTEM_ACTOR } from '../incident/timeline';
 import { AutomaticReason, EscalationSubject, nextEscalation } from './domain/escalation-policy';
 import { EscalationService } from './escalation.service';
+import { EscalationTarget, loadTargets, SubjectKind } from './escalation-subject';
 
 /**
- * Automatic escalations, evaluated from the database on every tick for every open incident:
- * the escalations table (UNIQUE per level) and the incident's row lock make each level fire
- * once across instances and restarts; a late tick escalates once, late, and says so.
+ * Automatic escalations, evaluated from the database on every tick for every open incident and
+ * support request: the escalations table (UNIQUE per level) and the subject's row lock make
+ * each level fire once across instances and restarts; a late tick escalates once, late.
  */
 @Injectable()
 export class EscalationTicks implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,19 +40,22 @@ export class EscalationTicks implements OnApplicationBootstrap, OnApplicationShu
     await this.ticker?.stop();
   }
 
-  /** Escalates every open incident that is due; returns how many escalations were raised. */
+  /** Escalates every open incident and support request that is due; returns how many were raised. */
   async runDue(): Promise<number> {
     const now = this.clock.now();
     const maxLevel = (await this.escalations.chain()).length;
+    const fired = await this.firedReasons();
     let raised = 0;
-    for (const row of await this.openIncidents()) {
-      const due = nextEscalation(this.subject(row), this.policy(row, maxLevel));
-      if (!due || due.at > now) continue;
-      try {
-        if (await this.db.transaction((em) => this.escalateIfStillDue(em, row.id, maxLevel, now)))
-          raised += 1;
-      } catch (error) {
-        this.logger.error({ err: error, incidentId: row.id }, 'escalation failed');
+    for (const kind of ['incident', 'support_request'] as const) {
+      for (const target of await loadTargets(this.db.manager, kind, { openOnly: true })) {
+        const due = nextEscalation(this.subject(target, fired.get(target.id)), this.policy(target, maxLevel));
+        if (!due || due.at > now) continue;
+        try {
+          if (await this.db.transaction((em) => this.escalateIfStillDue(em, kind, target.id, maxLevel, now)))
+            raised += 1;
+        } catch (error) {
+          this.logger.error({ err: error, kind, id: target.id }, 'escalation failed');
+        }
       }
     }
     return raised;
@@ -60,77 +63,56 @@ export class EscalationTicks implements OnApplicationBootstrap, OnApplicationShu
 
   private async escalateIfStillDue(
     em: EntityManager,
+    kind: SubjectKind,
     id: string,
     maxLevel: number,
     now: Date,
   ): Promise<boolean> {
-    const locked = await em
-      .getRepository(Incident)
-      .createQueryBuilder('i')
-      .where('i.id = :id', { id })
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getOne();
-    if (!locked) return false;
-    const [fresh] = await this.openIncidents(em, id);
-    if (!fresh) return false;
-    const due = nextEscalation(this.subject(fresh), this.policy(fresh, maxLevel));
+    // Locked (or skipped if another instance holds it), then re-read: the decision is made on fresh rows.
+    const [target] = await loadTargets(em, kind, { id, openOnly: true, lock: true });
+    if (!target) return false;
+    const fired = await this.firedReasons(em, id);
+    const due = nextEscalation(this.subject(target, fired.get(id)), this.policy(target, maxLevel));
     if (!due || due.at > now) return false;
-    return (await this.escalations.escalate(em, locked, due.reason, SYSTEM_ACTOR, null, due.at)) !== null;
+    return (await this.escalations.escalate(em, target, due.reason, SYSTEM_ACTOR, null, due.at)) !== null;
   }
 
-  private openIncidents(em: EntityManager | DataSource = this.db, id?: string) {
-    return sqlRows<IncidentRow>(
+  /** Per subject id: the automatic reasons already escalated, and when the last escalation was. */
+  private async firedReasons(em: EntityManager | DataSource = this.db, id?: string) {
+    const rows = await sqlRows<{ subject_id: string; fired: string[]; last: Date }>(
       em,
-      `SELECT i.id, i.severity, i.declared_at, i.response_due_at, i.resolution_due_at, i.first_response_at, i.resolved_at,
-              i.escalation_level,
-              COALESCE(array_agg(e.reason) FILTER (WHERE e.reason IS NOT NULL), '{}') AS fired,
-              max(e.created_at) AS last_escalated_at
-         FROM incidents i LEFT JOIN escalations e ON e.incident_id = i.id
-        WHERE i.status IN ('declared','investigating','identified','monitoring') AND ($1::uuid IS NULL OR i.id = $1)
-        GROUP BY i.id`,
+      `SELECT COALESCE(incident_id, support_request_id) AS subject_id, array_agg(reason) AS fired, max(created_at) AS last
+         FROM escalations
+        WHERE $1::uuid IS NULL OR incident_id = $1 OR support_request_id = $1
+        GROUP BY 1`,
       [id ?? null],
     );
+    return new Map(rows.map((r) => [r.subject_id, { fired: r.fired, last: new Date(r.last) }]));
   }
 
-  private subject(row: IncidentRow): EscalationSubject {
+  private subject(target: EscalationTarget, history?: { fired: string[]; last: Date }): EscalationSubject {
     return {
-      declaredAt: new Date(row.declared_at),
-      responseDueAt: new Date(row.response_due_at),
-      resolutionDueAt: new Date(row.resolution_due_at),
-      firstResponseAt: row.first_response_at ? new Date(row.first_response_at) : null,
-      resolvedAt: row.resolved_at ? new Date(row.resolved_at) : null,
-      level: row.escalation_level,
-      fired: row.fired.filter((r): r is AutomaticReason =>
+      declaredAt: target.openedAt,
+      responseDueAt: target.responseDueAt,
+      resolutionDueAt: target.resolutionDueAt,
+      firstResponseAt: target.firstResponseAt,
+      resolvedAt: target.resolvedAt,
+      level: target.level,
+      fired: (history?.fired ?? []).filter((r): r is AutomaticReason =>
         ['response_target_missed', 'resolution_at_risk', 'resolution_breached'].includes(r),
       ),
-      lastEscalatedAt: row.last_escalated_at ? new Date(row.last_escalated_at) : null,
+      lastEscalatedAt: history?.last ?? null,
     };
   }
 
   /** The climb interval: configured, else the severity's own response target. */
-  private policy(row: IncidentRow, maxLevel: number) {
-    const responseMs = new Date(row.response_due_at).getTime() - new Date(row.declared_at).getTime();
+  private policy(target: EscalationTarget, maxLevel: number) {
+    const responseMs = target.responseDueAt.getTime() - target.openedAt.getTime();
+    const configured = this.config.escalation.intervalMinutes;
     return {
       atRiskShare: this.config.escalation.atRiskShare,
-      intervalMs:
-        this.config.escalation.intervalMinutes !== undefined
-          ? this.config.escalation.intervalMinutes * 60_000
-          : responseMs,
+      intervalMs: configured !== undefined ? configured * 60_000 : responseMs,
       maxLevel,
     };
   }
-}
-
-interface IncidentRow {
-  id: string;
-  severity: number;
-  declared_at: Date;
-  response_due_at: Date;
-  resolution_due_at: Date;
-  first_response_at: Date | null;
-  resolved_at: Date | null;
-  escalation_level: number;
-  fired: string[];
-  last_escalated_at: Date | null;
 }

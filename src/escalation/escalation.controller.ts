@@ -35,7 +35,7 @@ export class EscalationController {
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'Levels reached by the incident, with who asked and why' })
   async list(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<EscalationView[]> {
-    return (await this.escalations.list(id, actor)).map(EscalationView.of);
+    return (await this.escalations.list('incident', id, actor)).map(EscalationView.of);
   }
 
   @Post('incidents/:id/escalations')
@@ -48,7 +48,27 @@ export class EscalationController {
     @Body() body: EscalateDto,
     @CurrentActor() actor: Actor,
   ): Promise<EscalationView> {
-    return EscalationView.of(await this.escalations.escalateByHand(id, body, actor));
+    return EscalationView.of(await this.escalations.escalateByHand('incident', id, body, actor));
+  }
+
+  @Get('support-requests/:ref/escalations')
+  @ApiParam({ name: 'ref', description: 'Support request reference (SR-2026-000042) or id' })
+  @ApiOperation({ summary: 'Levels reached by the support request' })
+  async listForRequest(@Param('ref') ref: string, @CurrentActor() actor: Actor): Promise<EscalationView[]> {
+    return (await this.escalations.list('support_request', ref, actor)).map(EscalationView.of);
+  }
+
+  @Post('support-requests/:ref/escalations')
+  @ApiParam({ name: 'ref', description: 'Support request reference (SR-2026-000042) or id' })
+  @ApiOperation({
+    summary: 'Escalate a support request now to the next level (support on the customer’s behalf)',
+  })
+  async escalateRequest(
+    @Param('ref') ref: string,
+    @Body() body: EscalateDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<EscalationView> {
+    return EscalationView.of(await this.escalations.escalateByHand('support_request', ref, body, actor));
   }
 
   @Post('incidents/:id/acknowledge')

@@ -24,14 +24,18 @@ export class EscalationLevel {
   updatedAt: Date;
 }
 
-/** A level reached by an incident: who was called, why, when, by whom. */
+/** A level reached by an incident or a support request: who was called, why, when, by whom. */
 @Entity('escalations')
 export class Escalation {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column('uuid', { name: 'incident_id' })
-  incidentId: string;
+  /** The incident escalated, or null when it is a support request. */
+  @Column('uuid', { name: 'incident_id', nullable: true })
+  incidentId: string | null;
+
+  @Column('uuid', { name: 'support_request_id', nullable: true })
+  supportRequestId: string | null;
 
   @Column('integer')
   level: number;

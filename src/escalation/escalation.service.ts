@@ -3,14 +3,21 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/roles';
 import { Clock } from '../common/clock';
-import { ConflictError, ValidationError } from '../common/domain-error';
+import { ConflictError, NotFoundError, ValidationError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeliveryLedger } from '../delivery/delivery-ledger';
 import { MailRenderer } from '../delivery/templates/mail-renderer';
-import { isOpen } from '../incident/domain/incident-status';
 import { Incident } from '../incident/entities/incident.entity';
 import { IncidentStore } from '../incident/incident-store';
 import { appendTimeline, SYSTEM_ACTOR } from '../incident/timeline';
+import {
+  EscalationTarget,
+  loadTargets,
+  recordOnSubject,
+  SUBJECT_COLUMN,
+  SUBJECT_TABLE,
+  SubjectKind,
+} from './escalation-subject';
 import type { EscalationReason } from './domain/escalation-policy';
 import { Escalation, EscalationLevel } from './escalation.entity';
 
@@ -24,6 +31,7 @@ const REASON_TEXT: Record<EscalationReason, string> = {
 
 /** A guard that fires more than this after its due time is recorded as late. */
 const LATE_AFTER_MS = 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ChainLevelInput {
   level: number;
@@ -34,9 +42,9 @@ export interface ChainLevelInput {
 }
 
 /**
- * The escalation chain and the act of escalating: the next level (never a skipped one) gets an
- * e-mail through the delivery ledger, the escalation is recorded once per level (UNIQUE), and
- * the timeline says who, why, and whether it came late.
+ * The escalation chain and the act of escalating an incident or a support request: the next
+ * level (never a skipped one) gets an e-mail through the delivery ledger, the escalation is
+ * recorded once per level (UNIQUE), and the subject's record says who, why, and whether late.
  */
 @Injectable()
 export class EscalationService {
@@ -83,27 +91,29 @@ export class EscalationService {
     });
   }
 
-  list(idOrReference: string, actor: Actor): Promise<Escalation[]> {
+  list(kind: SubjectKind, idOrReference: string, actor: Actor): Promise<Escalation[]> {
     return this.db.transaction(async (em) => {
-      const incident = await this.store.get(em, idOrReference, actor);
-      return em
-        .getRepository(Escalation)
-        .find({ where: { incidentId: incident.id }, order: { level: 'ASC' } });
+      const target = await this.find(em, kind, idOrReference, actor, false);
+      return em.getRepository(Escalation).find({
+        where: kind === 'incident' ? { incidentId: target.id } : { supportRequestId: target.id },
+        order: { level: 'ASC' },
+      });
     });
   }
 
   /** "You can escalate at any moment": staff, or support on a customer's behalf. */
   escalateByHand(
+    kind: SubjectKind,
     idOrReference: string,
     input: { reason: string; onBehalfOfCustomer?: string },
     actor: Actor,
-  ) {
+  ): Promise<Escalation> {
     return this.db.transaction(async (em) => {
-      const incident = await this.store.get(em, idOrReference, actor, { lock: true });
-      if (!isOpen(incident.status)) {
+      const target = await this.find(em, kind, idOrReference, actor, true);
+      if (target.resolvedAt || target.status === 'resolved' || target.status === 'closed') {
         throw new ConflictError(
-          'incident.not_open',
-          `${incident.reference} is ${incident.status}: it no longer escalates`,
+          `${kind}.not_open`,
+          `${target.reference} is ${target.status}: it no longer escalates`,
         );
       }
       const note = input.onBehalfOfCustomer
@@ -111,7 +121,7 @@ export class EscalationService {
         : input.reason;
       const escalation = await this.escalate(
         em,
-        incident,
+        target,
         input.onBehalfOfCustomer ? 'customer' : 'manual',
         actor,
         note,
@@ -120,7 +130,7 @@ export class EscalationService {
       if (!escalation) {
         throw new ConflictError(
           'escalation.top_reached',
-          `${incident.reference} is already at the top of the escalation chain`,
+          `${target.reference} is already at the top of the escalation chain`,
         );
       }
       return escalation;
@@ -128,29 +138,29 @@ export class EscalationService {
   }
 
   /**
-   * Escalates the locked incident one level. Returns null when the chain's top is reached or
+   * Escalates the locked subject one level. Returns null when the chain's top is reached or
    * the level was already recorded (another instance got there first).
    */
   async escalate(
     em: EntityManager,
-    incident: Incident,
+    target: EscalationTarget,
     reason: EscalationReason,
     actor: Pick<Actor, 'staffMemberId' | 'name'> | typeof SYSTEM_ACTOR,
     note: string | null,
     dueAt: Date | null,
   ): Promise<Escalation | null> {
-    const level = incident.escalationLevel + 1;
+    const level = target.level + 1;
     const rung = await em.getRepository(EscalationLevel).findOneBy({ level });
     if (!rung) return null;
     const at = this.clock.now();
     const late = dueAt !== null && at.getTime() - dueAt.getTime() > LATE_AFTER_MS;
     const inserted = await em.query(
-      `INSERT INTO escalations (incident_id, level, level_title, contact_name, contact_email, reason, note,
+      `INSERT INTO escalations (${SUBJECT_COLUMN[target.kind]}, level, level_title, contact_name, contact_email, reason, note,
                                 requested_by_id, requested_by_name, due_at, created_at, late)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (incident_id, level) DO NOTHING RETURNING id`,
+       ON CONFLICT DO NOTHING RETURNING id`,
       [
-        incident.id,
+        target.id,
         level,
         rung.title,
         rung.name,
@@ -165,17 +175,45 @@ export class EscalationService {
       ],
     );
     if (inserted.length === 0) return null;
-    await em.update(Incident, incident.id, { escalationLevel: level });
-    incident.escalationLevel = level;
-    await this.mail(em, incident, rung, reason, actor.staffMemberId ? actor.name : null, note, at);
-    await appendTimeline(em, {
-      incidentId: incident.id,
-      type: 'incident.escalated',
-      at,
-      actor,
-      data: { level, title: rung.title, contact: rung.name, reason, note, dueAt, late },
+    await em.query(`UPDATE ${SUBJECT_TABLE[target.kind]} SET escalation_level = $2 WHERE id = $1`, [
+      target.id,
+      level,
+    ]);
+    target.level = level;
+    await this.mail(em, target, rung, reason, actor.staffMemberId ? actor.name : null, note, at);
+    await recordOnSubject(em, target, at, actor, {
+      level,
+      title: rung.title,
+      contact: rung.name,
+      reason,
+      note,
+      dueAt,
+      late,
     });
     return em.getRepository(Escalation).findOneByOrFail({ id: inserted[0].id });
+  }
+
+  /** The incident (visibility applied) or support request, as an escalation target. */
+  private async find(
+    em: EntityManager,
+    kind: SubjectKind,
+    idOrReference: string,
+    actor: Actor,
+    lock: boolean,
+  ) {
+    let id: string;
+    if (kind === 'incident') {
+      id = (await this.store.get(em, idOrReference, actor, { lock })).id;
+    } else {
+      const [row] = await em.query(
+        `SELECT id FROM support_requests WHERE ${UUID.test(idOrReference) ? 'id = $1::uuid' : 'reference = $1'}${lock ? ' FOR UPDATE' : ''}`,
+        [idOrReference],
+      );
+      if (!row) throw new NotFoundError('support_request', idOrReference);
+      id = row.id;
+    }
+    const [target] = await loadTargets(em, kind, { id });
+    return target;
   }
 
   /** First response when no customer is impacted: the commander's explicit acknowledgement. */
@@ -203,35 +241,36 @@ export class EscalationService {
 
   private async mail(
     em: EntityManager,
-    incident: Incident,
+    target: EscalationTarget,
     rung: EscalationLevel,
     reason: EscalationReason,
     requestedBy: string | null,
     note: string | null,
     at: Date,
   ): Promise<void> {
-    const commander = await em.query('SELECT name FROM staff_members WHERE id = $1', [incident.commanderId]);
+    const path = target.kind === 'incident' ? 'incidents' : 'support-requests';
     const mail = this.renderer.render('escalation-alert', 'en', {
-      reference: incident.reference,
-      title: incident.title,
+      subjectLabel: target.kind === 'incident' ? 'Incident' : 'Support request',
+      reference: target.reference,
+      title: target.title,
       level: rung.level,
       levelTitle: rung.title,
       reasonText: REASON_TEXT[reason],
-      severity: incident.severity,
-      status: incident.status,
-      commander: commander[0]?.name ?? '',
-      declaredAt: incident.declaredAt,
-      responseDueAt: incident.responseDueAt,
-      resolutionDueAt: incident.resolutionDueAt,
-      firstResponseAt: incident.firstResponseAt,
+      severity: target.severity,
+      status: target.status,
+      owner: target.owner,
+      declaredAt: target.openedAt,
+      responseDueAt: target.responseDueAt,
+      resolutionDueAt: target.resolutionDueAt,
+      firstResponseAt: target.firstResponseAt,
       requestedBy,
       note,
-      incidentUrl: `${this.config.publicBaseUrl}/api/v1/incidents/${incident.reference}`,
+      apiUrl: `${this.config.publicBaseUrl}/api/v1/${path}/${target.reference}`,
     });
     const contentId = await this.ledger.storeContent(em, 'escalation-alert', mail);
     await this.ledger.enqueue(em, {
       kind: 'escalation',
-      incidentId: incident.id,
+      incidentId: target.kind === 'incident' ? target.id : null,
       contentId,
       at,
       entries: [
@@ -242,7 +281,7 @@ export class EscalationService {
             address: rung.email,
             name: `${rung.name} (${rung.title})`,
           },
-          idempotencyKey: `escalation:${incident.id}:${rung.level}`,
+          idempotencyKey: `escalation:${target.kind}:${target.id}:${rung.level}`,
         },
       ],
     });

@@ -77,7 +77,20 @@ const ENDPOINTS = [
   'PUT /api/v1/escalation-chain',
   'GET /api/v1/incidents/{id}/escalations',
   'POST /api/v1/incidents/{id}/escalations',
+  'GET /api/v1/support-requests/{ref}/escalations',
+  'POST /api/v1/support-requests/{ref}/escalations',
+  // support requests
+  'POST /api/v1/support-requests',
+  'GET /api/v1/support-requests',
+  'GET /api/v1/support-requests/{ref}',
+  'POST /api/v1/support-requests/{ref}/triage',
+  'POST /api/v1/support-requests/{ref}/status',
+  'POST /api/v1/support-requests/{ref}/replies',
+  'POST /api/v1/support-requests/{ref}/link',
+  'POST /api/v1/support-requests/{ref}/unlink',
+  'POST /api/v1/incidents/from-support-requests',
   'POST /api/v1/incidents/{id}/acknowledge',
+  'GET /api/v1/reports/targets',
 ];
 
 describe('OpenAPI document and docs UI', () => {

@@ -105,6 +105,25 @@ describe('escalation chain', () => {
     ]);
   });
 
+  it('a severity raised mid-incident recomputes the targets, and the escalation follows them', async () => {
+    const incident = await declareIncident(t, commander.auth, {
+      title: 'Notification API errors',
+      severity: 3,
+    });
+    t.clock.advanceMinutes(45);
+    await ticks.runDue();
+    expect(await escalations(incident.id)).toEqual([]); // S3: response due at +2 h
+    await t.http
+      .patch(`/api/v1/incidents/${incident.id}`)
+      .set('Authorization', commander.auth)
+      .send({ severity: 1 })
+      .expect(200);
+    await ticks.runDue(); // S1: response was due at +30 min
+    expect((await escalations(incident.id)).map((e) => [e.level, e.reason])).toEqual([
+      [1, 'response_target_missed'],
+    ]);
+  });
+
   it('a tick missed for hours escalates once, late, and never skips a level', async () => {
     const incident = await declareIncident(t, commander.auth, { title: 'SFTP slow', severity: 2 });
     t.clock.advanceMinutes(10 * 60);
@@ -184,5 +203,74 @@ describe('escalation chain', () => {
       .set('Authorization', commander.auth)
       .expect(200);
     expect(got.body.escalationLevel).toBe(5);
+  });
+
+  it('escalates a support request like an incident: response missed, then by hand; a reply stops the response climb', async () => {
+    sink.received.length = 0;
+    const support = await staffWithToken(t, ['support']);
+    const created = await t.http
+      .post('/api/v1/support-requests')
+      .set('Authorization', support.auth)
+      .send({
+        company: 'Example Components Ltd',
+        contactName: 'Integration lead',
+        contactEmail: 'integration@components.example.com',
+        submissionMethod: 'phone',
+        severity: 1,
+        description: 'SFTP uploads fail with permission denied since this morning.',
+      })
+      .expect(201);
+    const ref = created.body.reference as string;
+    const requestEscalations = async () =>
+      (
+        await t.http
+          .get(`/api/v1/support-requests/${ref}/escalations`)
+          .set('Authorization', support.auth)
+          .expect(200)
+      ).body as { level: number; reason: string }[];
+
+    t.clock.advanceMinutes(31);
+    await ticks.runDue();
+    await ticks.runDue();
+    await worker.drain();
+    expect((await requestEscalations()).map((e) => [e.level, e.reason])).toEqual([
+      [1, 'response_target_missed'],
+    ]);
+    const mail = sink.to('support-desk@example.com').find((m) => m.parsed.subject?.includes(ref));
+    expect(mail?.parsed.subject).toBe(
+      `[${ref}] Escalation to level 1 (Customer support desk): response target missed without a first response`,
+    );
+    expect(mail?.parsed.text).toContain(`Support request ${ref} is escalated to you`);
+
+    await t.http
+      .post(`/api/v1/support-requests/${ref}/escalations`)
+      .set('Authorization', support.auth)
+      .send({ reason: 'Customer called again', onBehalfOfCustomer: 'Example Components Ltd' })
+      .expect(201);
+    await t.http
+      .post(`/api/v1/support-requests/${ref}/triage`)
+      .set('Authorization', support.auth)
+      .send({ severity: 1 })
+      .expect(200);
+    await t.http
+      .post(`/api/v1/support-requests/${ref}/replies`)
+      .set('Authorization', support.auth)
+      .send({ body: 'We are looking at the SFTP permissions now.' })
+      .expect(201);
+    // Answered: the response condition is over; the resolution is not at risk before 90 minutes.
+    t.clock.advanceMinutes(40);
+    await ticks.runDue();
+    expect((await requestEscalations()).map((e) => e.reason)).toEqual(['response_target_missed', 'customer']);
+    const detail = await t.http
+      .get(`/api/v1/support-requests/${ref}`)
+      .set('Authorization', support.auth)
+      .expect(200);
+    expect(
+      detail.body.events.filter((e: { type: string }) => e.type === 'support_request.escalated'),
+    ).toHaveLength(2);
+    await t.http
+      .get('/api/v1/support-requests/SR-2026-999999/escalations')
+      .set('Authorization', support.auth)
+      .expect(404);
   });
 });

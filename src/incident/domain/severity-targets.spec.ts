@@ -1,6 +1,6 @@
 import type { BusinessCalendarConfig } from '../../config/app-config';
 import { addBusinessDays } from './business-calendar';
-import { severityTargets } from './severity-targets';
+import { HANDBOOK_TARGETS, parseTargetTable, severityTargets } from './severity-targets';
 
 const paris: BusinessCalendarConfig = { timezone: 'Europe/Paris', days: [1, 2, 3, 4, 5], holidays: [] };
 
@@ -47,5 +47,27 @@ describe('business days', () => {
     const thursday = new Date('2026-03-05T06:00:00Z');
     // Fri and Sat are off: Sun, Mon, Tue → Tuesday.
     expect(addBusinessDays(thursday, 3, calendar).toISOString()).toBe('2026-03-10T06:00:00.000Z');
+  });
+});
+
+describe('configured target tables (SEVERITY_TARGETS)', () => {
+  it('reads the handbook table written out, identical to the default', () => {
+    expect(parseTargetTable('S1=30m/2h,S2=1h/3h,S3=2h/12h,S4=24h/3bd')).toEqual(HANDBOOK_TARGETS);
+  });
+
+  it('takes short demo targets in seconds and minutes', () => {
+    const table = parseTargetTable('S1=20s/1.5m, S2=1m/3m, S3=2m/5m, S4=1h/1bd')!;
+    const targets = severityTargets(new Date('2026-03-04T10:00:00Z'), 1, paris, table);
+    expect(targets.responseDueAt.toISOString()).toBe('2026-03-04T10:00:20.000Z');
+    expect(targets.resolutionDueAt.toISOString()).toBe('2026-03-04T10:01:30.000Z');
+  });
+
+  it.each([
+    'S1=30m/2h',
+    'S1=30m/2h,S2=1h/3h,S3=2h/12h,S4=24h/2.5bd',
+    'S1=30/2h,S2=1h/3h,S3=2h/12h,S4=24h/3bd',
+    'nonsense',
+  ])('refuses %s', (value) => {
+    expect(parseTargetTable(value)).toBeUndefined();
   });
 });

@@ -35,7 +35,12 @@ export class DeclareIncident {
     const services = await resolveServices(em, input.serviceIds ?? []);
     const commanderId = input.commanderId ?? actor.staffMemberId;
     await requireActiveStaff(em, commanderId, 'commanderId');
-    const targets = severityTargets(now, input.severity, this.config.businessCalendar);
+    const targets = severityTargets(
+      now,
+      input.severity,
+      this.config.businessCalendar,
+      this.config.severityTargets,
+    );
 
     const incident = await em.getRepository(Incident).save({
       reference: await this.store.nextReference(em, now.getUTCFullYear()),

@@ -75,7 +75,12 @@ export class UpdateIncident {
       }
 
       if (input.severity !== undefined && input.severity !== incident.severity) {
-        const targets = severityTargets(incident.declaredAt, input.severity, this.config.businessCalendar);
+        const targets = severityTargets(
+          incident.declaredAt,
+          input.severity,
+          this.config.businessCalendar,
+          this.config.severityTargets,
+        );
         await record('incident.severity_changed', {
           from: incident.severity,
           to: input.severity,

@@ -62,7 +62,7 @@ export class CreateSupportRequest {
         contactId: match?.contactId ?? null,
         incidentId: null,
         assignedTeam: null,
-        ...severityTargets(now, severity, this.config.businessCalendar),
+        ...severityTargets(now, severity, this.config.businessCalendar, this.config.severityTargets),
         firstResponseAt: null,
         createdAt: now,
         updatedAt: now,

@@ -37,7 +37,12 @@ export class TriageSupportRequest {
         responseDueAt: request.responseDueAt,
         resolutionDueAt: request.resolutionDueAt,
       };
-      const targets = severityTargets(request.createdAt, input.severity, this.config.businessCalendar);
+      const targets = severityTargets(
+        request.createdAt,
+        input.severity,
+        this.config.businessCalendar,
+        this.config.severityTargets,
+      );
       Object.assign(request, {
         status,
         severity: input.severity,
