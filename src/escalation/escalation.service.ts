@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/roles';
 import { Clock } from '../common/clock';
+import { isLate } from '../common/lateness';
 import { ConflictError, NotFoundError, ValidationError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeliveryLedger } from '../delivery/delivery-ledger';
@@ -19,6 +20,7 @@ import {
   SubjectKind,
 } from './escalation-subject';
 import type { EscalationReason } from './domain/escalation-policy';
+import { UUID_PATTERN } from '../common/query-params';
 import { Escalation, EscalationLevel } from './escalation.entity';
 
 const REASON_TEXT: Record<EscalationReason, string> = {
@@ -28,10 +30,6 @@ const REASON_TEXT: Record<EscalationReason, string> = {
   manual: 'escalated by staff',
   customer: 'escalated at the customer’s request',
 };
-
-/** A guard that fires more than this after its due time is recorded as late. */
-const LATE_AFTER_MS = 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ChainLevelInput {
   level: number;
@@ -153,7 +151,7 @@ export class EscalationService {
     const rung = await em.getRepository(EscalationLevel).findOneBy({ level });
     if (!rung) return null;
     const at = this.clock.now();
-    const late = dueAt !== null && at.getTime() - dueAt.getTime() > LATE_AFTER_MS;
+    const late = dueAt !== null && isLate(dueAt, at);
     const inserted = await em.query(
       `INSERT INTO escalations (${SUBJECT_COLUMN[target.kind]}, level, level_title, contact_name, contact_email, reason, note,
                                 requested_by_id, requested_by_name, due_at, created_at, late)
@@ -206,7 +204,7 @@ export class EscalationService {
       id = (await this.store.get(em, idOrReference, actor, { lock })).id;
     } else {
       const [row] = await em.query(
-        `SELECT id FROM support_requests WHERE ${UUID.test(idOrReference) ? 'id = $1::uuid' : 'reference = $1'}${lock ? ' FOR UPDATE' : ''}`,
+        `SELECT id FROM support_requests WHERE ${UUID_PATTERN.test(idOrReference) ? 'id = $1::uuid' : 'reference = $1'}${lock ? ' FOR UPDATE' : ''}`,
         [idOrReference],
       );
       if (!row) throw new NotFoundError('support_request', idOrReference);

@@ -8,6 +8,7 @@ import { Incident } from './entities/incident.entity';
 import { IncidentParticipant } from './entities/incident-participant.entity';
 import { TimelineEntry } from './entities/timeline-entry.entity';
 import { IncidentQuery } from './incident.dto';
+import { escapeLike } from '../common/query-params';
 import { IncidentStore } from './incident-store';
 
 const FULL: FindOptionsRelations<Incident> = {
@@ -54,7 +55,7 @@ export class IncidentQueries {
     }
     if (query.q) {
       qb.andWhere("(i.title ILIKE :q ESCAPE '\\' OR i.reference ILIKE :q ESCAPE '\\')", {
-        q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        q: `%${escapeLike(query.q)}%`,
       });
     }
     if (query.declaredFrom) qb.andWhere('i.declared_at >= :from', { from: query.declaredFrom });

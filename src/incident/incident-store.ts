@@ -4,9 +4,8 @@ import type { Actor } from '../auth/roles';
 import { isAdmin } from '../auth/roles';
 import { NotFoundError } from '../common/domain-error';
 import { formatIncidentReference, INCIDENT_REFERENCE_PATTERN } from './domain/incident-reference';
+import { UUID_PATTERN } from '../common/query-params';
 import { Incident } from './entities/incident.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Reading incidents with confidentiality applied: a security-breach incident exists only for
@@ -37,7 +36,7 @@ export class IncidentStore {
     options: { lock?: boolean } = {},
   ): Promise<Incident> {
     const qb = em.getRepository(Incident).createQueryBuilder('i');
-    if (UUID.test(idOrReference)) qb.where('i.id = :id', { id: idOrReference });
+    if (UUID_PATTERN.test(idOrReference)) qb.where('i.id = :id', { id: idOrReference });
     else if (INCIDENT_REFERENCE_PATTERN.test(idOrReference))
       qb.where('i.reference = :ref', { ref: idOrReference });
     else throw new NotFoundError('incident', idOrReference);

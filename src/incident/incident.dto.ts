@@ -15,6 +15,7 @@ import {
   Min,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
+import { commaList } from '../common/query-params';
 import {
   EDITABLE_STATUSES,
   EditableStatus,
@@ -128,18 +129,10 @@ export class CloseIncidentDto {
   reason?: string;
 }
 
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean)
-    : value;
-
 export class IncidentQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'declared,investigating' })
   @IsOptional()
-  @Transform(toList)
+  @Transform(commaList)
   @IsIn(INCIDENT_STATUSES, { each: true })
   status?: IncidentStatus[];
 
@@ -153,7 +146,7 @@ export class IncidentQuery extends PageQuery {
   @IsOptional()
   @Transform(({ value }) => {
     // `1,2` or, as OpenAPI clients send arrays, `severity=1&severity=2`.
-    const list = toList({ value });
+    const list = commaList({ value });
     return Array.isArray(list) ? list.map(Number) : list;
   })
   @IsInt({ each: true })

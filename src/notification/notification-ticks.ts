@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { isLate } from '../common/lateness';
 import { Ticker } from '../common/ticker';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Incident } from '../incident/entities/incident.entity';
@@ -11,9 +12,6 @@ import { NoticesService } from './notices.service';
 import { Notification } from './notification.entity';
 import { sqlRows } from '../common/sql';
 import { StaffAlerts } from './staff-alerts';
-
-/** A guard that fires more than this after its due time is recorded as late. */
-const LATE_AFTER_MS = 60_000;
 
 /**
  * The guard rails of the notice clock and the update cadence, driven from database rows:
@@ -236,8 +234,4 @@ export class NotificationTicks implements OnApplicationBootstrap, OnApplicationS
       data: { notificationId: holding.id, dueAt, late: isLate(dueAt, now) },
     });
   }
-}
-
-function isLate(due: Date, now: Date): boolean {
-  return now.getTime() - due.getTime() > LATE_AFTER_MS;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import { PageQuery } from '../common/pagination';
+import { commaList } from '../common/query-params';
 import {
   Delivery,
   DELIVERY_KINDS,
@@ -70,24 +71,16 @@ export class CadenceDto {
   minutes: number | null;
 }
 
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean)
-    : value;
-
 export class DeliveryQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'retrying,failed' })
   @IsOptional()
-  @Transform(toList)
+  @Transform(commaList)
   @IsIn(DELIVERY_STATUSES, { each: true })
   status?: DeliveryStatus[];
 
   @ApiPropertyOptional({ description: 'Comma-separated kinds', example: 'initial' })
   @IsOptional()
-  @Transform(toList)
+  @Transform(commaList)
   @IsIn(DELIVERY_KINDS, { each: true })
   kind?: DeliveryKind[];
 

@@ -7,6 +7,7 @@ import { Incident } from '../incident/entities/incident.entity';
 import { IncidentStore } from '../incident/incident-store';
 import { SupportReply, SupportRequest, SupportRequestEvent } from './support-request.entity';
 import { SupportRequestQuery } from './support-request.dto';
+import { escapeLike } from '../common/query-params';
 import { SupportRequestStore } from './support-request-store';
 
 export interface SupportRequestDetail {
@@ -64,7 +65,7 @@ export class SupportRequestQueries {
       qb.andWhere(
         `(r.reference ILIKE :q ESCAPE '\\' OR r.company ILIKE :q ESCAPE '\\'
           OR r.contact_name ILIKE :q ESCAPE '\\' OR r.contact_email ILIKE :q ESCAPE '\\')`,
-        { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+        { q: `%${escapeLike(query.q)}%` },
       );
     }
     const [items, total] = await qb

@@ -3,9 +3,8 @@ import { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/roles';
 import { NotFoundError } from '../common/domain-error';
 import { formatSupportReference, SUPPORT_REFERENCE_PATTERN } from './domain/support-reference';
+import { UUID_PATTERN } from '../common/query-params';
 import { SupportRequest } from './support-request.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SupportRequestEventInput {
   requestId: string;
@@ -25,7 +24,7 @@ export class SupportRequestStore {
     options: { lock?: boolean } = {},
   ): Promise<SupportRequest> {
     const qb = em.getRepository(SupportRequest).createQueryBuilder('r');
-    if (UUID.test(idOrReference)) qb.where('r.id = :id', { id: idOrReference });
+    if (UUID_PATTERN.test(idOrReference)) qb.where('r.id = :id', { id: idOrReference });
     else if (SUPPORT_REFERENCE_PATTERN.test(idOrReference))
       qb.where('r.reference = :ref', { ref: idOrReference });
     else throw new NotFoundError('support_request', idOrReference);

@@ -18,6 +18,7 @@ import {
   Min,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
+import { commaList } from '../common/query-params';
 import type { Severity } from '../incident/domain/severity-targets';
 import { DeclareIncidentDto } from '../incident/incident.dto';
 import {
@@ -179,25 +180,17 @@ export class DeclareFromSupportRequestsDto extends DeclareIncidentDto {
   requestRefs: string[];
 }
 
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean)
-    : value;
-
 export class SupportRequestQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'new,triaged' })
   @IsOptional()
-  @Transform(toList)
+  @Transform(commaList)
   @IsIn(SUPPORT_REQUEST_STATUSES, { each: true })
   status?: SupportRequestStatus[];
 
   @ApiPropertyOptional({ description: 'Comma-separated severities', example: '1,2' })
   @IsOptional()
   @Transform(({ value }) => {
-    const list = toList({ value });
+    const list = commaList({ value });
     return Array.isArray(list) ? list.map(Number) : list;
   })
   @IsInt({ each: true })

@@ -14,6 +14,7 @@ import {
   UpdateServiceDto,
 } from './catalogue.dto';
 import { Customer, CustomerContact } from './customer.entity';
+import { escapeLike } from '../../common/query-params';
 import { ServiceEntity } from './service.entity';
 
 /**
@@ -234,8 +235,4 @@ function assertDistinctEmails(contacts: CreateContactDto[]): void {
     }
     seen.set(key, index);
   });
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
