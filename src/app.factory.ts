@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
+import { jsonDeeperThan, MAX_JSON_DEPTH, unstorableTextAt } from './common/body-guards';
 import { requestIdFrom } from './logging';
 
 /**
@@ -39,6 +40,32 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
         statusCode: 415,
         code: 'unsupported_media_type',
         message: 'Send the request body as JSON (Content-Type: application/json)',
+        requestId: String(request.id),
+      });
+    }
+  });
+  // Refused before validation: deep nesting would overflow the recursive DTO transforms, and
+  // text PostgreSQL cannot store would fail in the database; both would be a 500.
+  fastify.addHook('preValidation', async (request, reply) => {
+    if (request.body !== undefined && jsonDeeperThan(request.body, MAX_JSON_DEPTH)) {
+      return reply.status(400).send({
+        statusCode: 400,
+        code: 'json_too_deep',
+        message: `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`,
+        requestId: String(request.id),
+      });
+    }
+    const field =
+      unstorableTextAt(request.body) ??
+      unstorableTextAt(request.query, 'query') ??
+      unstorableTextAt(request.params, 'path');
+    if (field !== undefined) {
+      const message = `${field} contains a NUL character or an unpaired surrogate`;
+      return reply.status(400).send({
+        statusCode: 400,
+        code: 'validation_failed',
+        message,
+        details: [{ field, rule: 'storableText', message }],
         requestId: String(request.id),
       });
     }

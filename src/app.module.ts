@@ -21,8 +21,17 @@ import { InvestigationModule } from './investigation/investigation.module';
 import { createRootLogger, loggerOptions } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationModule } from './notification/notification.module';
+import { PostmortemModule } from './postmortem/postmortem.module';
+import { RcaModule } from './postmortem/rca/rca.module';
+import { RcaRequestsModule } from './postmortem/rca-requests/rca-requests.module';
 import { StaffModule } from './staff/staff.module';
 import { SupportModule } from './support/support.module';
+import { LinksModule } from './links/links.module';
+import { LiveModule } from './live/live.module';
+import { PagesModule } from './pages/pages.module';
+import { StatusModule } from './status/status.module';
+import { BoardModule } from './board/board.module';
+import { PortalModule } from './portal/portal.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -54,14 +63,23 @@ export class AppModule {
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }]),
         ScheduleModule.forRoot(),
         AuthModule,
+        LinksModule,
         StaffModule,
         IncidentModule,
         NotificationModule,
         InvestigationModule,
         SupportModule,
         EscalationModule,
+        PostmortemModule,
+        RcaModule,
+        RcaRequestsModule,
         HealthModule,
         MetricsModule,
+        LiveModule,
+        PagesModule,
+        StatusModule,
+        BoardModule,
+        PortalModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },

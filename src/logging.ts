@@ -4,10 +4,16 @@ import type { Params } from 'nestjs-pino';
 import pino, { Logger } from 'pino';
 import type { AppConfig } from './config/app-config';
 
+/** Customers' signed links carry their credential in the path: logged as `/portal/…`, never the token. */
+export function redactPath(path: string): string {
+  return path.replace(/^\/(portal|rca)\/[^/]+/, '/$1/…');
+}
+
 /**
  * Structured JSON logs with the request id. Requests are logged by method, path and status
  * only: no headers (tokens) and no query strings or bodies (customer data).
  */
+
 export function loggerOptions(root: Logger): Params {
   return {
     pinoHttp: {
@@ -17,7 +23,7 @@ export function loggerOptions(root: Logger): Params {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          path: redactPath(req.url.split('?')[0]),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

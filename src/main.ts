@@ -33,6 +33,9 @@ async function main(): Promise<void> {
     throw error;
   }
   logger.info(`Tocsin listening on ${config.publicBaseUrl} (API docs: ${config.publicBaseUrl}/api/docs)`);
+  logger.info(
+    `Status page: ${config.publicBaseUrl}/status · incident board (staff token): ${config.publicBaseUrl}/board`,
+  );
 
   const running = app;
   let stopping = false;

@@ -80,6 +80,15 @@ export function toErrorBody(error: unknown, requestId: string): ErrorBody {
       requestId,
     };
   }
+  if (isDatabaseUnavailable(error)) {
+    // Transient (restart, failover, pool exhausted): a 503 tells callers and load balancers to retry.
+    return {
+      statusCode: 503,
+      code: 'database_unavailable',
+      message: 'The database is unavailable for the moment; retry shortly',
+      requestId,
+    };
+  }
   return { statusCode: 500, code: 'internal_error', message: 'An unexpected error occurred', requestId };
 }
 
@@ -96,6 +105,27 @@ function fastifyError(error: unknown, requestId: string): ErrorBody | undefined 
     };
   }
   return undefined;
+}
+
+/**
+ * Connection refused or dropped, server shutting down or not ready (SQLSTATE class 08, 57P01-03),
+ * too many connections (53300), or no pool connection free within connectionTimeoutMillis.
+ */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const { driverError, code, message } = (error ?? {}) as {
+    driverError?: { code?: string; message?: string };
+    code?: string;
+    message?: string;
+  };
+  const sqlState = driverError?.code ?? code ?? '';
+  const text = `${driverError?.message ?? ''} ${message ?? ''}`;
+  return (
+    /^(08...|57P0[123]|53300)$/.test(sqlState) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(sqlState) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      text,
+    )
+  );
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -1,6 +1,12 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
-import type { ValidationError as ClassValidatorError } from 'class-validator';
+import { ValidateIf, type ValidationError as ClassValidatorError } from 'class-validator';
 import { FieldViolation, ValidationError } from './domain-error';
+
+/**
+ * Like @IsOptional() for a field that may be left out but never set to null: @IsOptional() also
+ * skips every rule for null, which let `{"title": null}` through to a NOT NULL column (a 500).
+ */
+export const IsOptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** Flattens class-validator's tree into `{field: "contacts[0].email", rule: "isEmail", message}`. */
 export function toViolations(errors: ClassValidatorError[], parent = ''): FieldViolation[] {

@@ -54,4 +54,12 @@ describe('configuration', () => {
   ])('reads business days %s', (value, days) => {
     expect(parseWeekdays(value)).toEqual(days);
   });
+
+  it('reads the action reminder interval in hours, fractions allowed', () => {
+    expect(loadConfig({}).actionReminderIntervalHours).toBe(24);
+    expect(loadConfig({ ACTION_REMINDER_INTERVAL_HOURS: '0.5' }).actionReminderIntervalHours).toBe(0.5);
+    expect(() => loadConfig({ ACTION_REMINDER_INTERVAL_HOURS: '0' })).toThrow(
+      /^Invalid configuration: ACTION_REMINDER_INTERVAL_HOURS /,
+    );
+  });
 });

@@ -19,6 +19,7 @@ export interface AppConfig {
   role: 'api' | 'worker' | 'all';
   /** Unset → generated on first start and printed once. */
   adminToken: string | undefined;
+  links: LinkConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   /** Requests per minute per client address, across the API. */
@@ -29,6 +30,8 @@ export interface AppConfig {
   mail: MailConfig;
   notice: NoticeConfig;
   escalation: EscalationConfig;
+  /** Hours between two reminders to the owner of an overdue action item (fractions allowed). */
+  actionReminderIntervalHours: number;
   /** Milliseconds between scheduler ticks; 0 turns ticks off (tests drive them by hand). */
   tickIntervalMs: number;
 }
@@ -50,6 +53,11 @@ export interface MailConfig {
   relayRatePerSecond: number;
   batchSize: number;
   leaseSeconds: number;
+  /** Accepted rows are recorded in groups of this size: a crash may resend up to one group per worker. */
+  acceptedGroupSize: number;
+  /** Retry backoff after a 4xx or connection error: doubles from the base up to the max (full jitter). */
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
   /** A delivery still not accepted after this long is failed. */
   giveUpMinutes: number;
 }
@@ -70,6 +78,15 @@ export interface BusinessCalendarConfig {
   holidays: string[];
 }
 
+export interface LinkConfig {
+  /** HMAC key for customers' links; unset → generated once and kept in the database. */
+  signingSecret: string | undefined;
+  /** How long a portal link in a customer mail stays valid. */
+  portalTtlDays: number;
+  /** How long an RCA download link stays valid. */
+  rcaTtlDays: number;
+}
+
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /** Thrown with one line naming the variable and what is wrong with it. */
@@ -79,7 +96,7 @@ const DEFAULT_CADENCE_VALUE = { 1: 30, 2: 60, 3: 240, 4: 0 } as const;
 const DEFAULT_CADENCE: Record<1 | 2 | 3 | 4, number> = { ...DEFAULT_CADENCE_VALUE };
 
 /** Never echoed back in an error line: they may hold passwords. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'TOCSIN_ADMIN_TOKEN', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'TOCSIN_ADMIN_TOKEN', 'TOCSIN_SIGNING_SECRET', 'SMTP_URL']);
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -95,6 +112,9 @@ const schema = z.object({
   TOCSIN_DATA_DIR: z.string().min(1).default('var'),
   TOCSIN_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
   TOCSIN_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  TOCSIN_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PORTAL_LINK_TTL_DAYS: z.coerce.number().positive().default(30),
+  RCA_LINK_TTL_DAYS: z.coerce.number().positive().default(14),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
@@ -105,6 +125,9 @@ const schema = z.object({
   RELAY_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
   DELIVERY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
   DELIVERY_LEASE_SECONDS: z.coerce.number().min(1).default(60),
+  DELIVERY_ACCEPTED_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(25),
+  DELIVERY_RETRY_BASE_SECONDS: z.coerce.number().positive().default(5),
+  DELIVERY_RETRY_MAX_SECONDS: z.coerce.number().positive().default(300),
   DELIVERY_GIVE_UP_MINUTES: z.coerce
     .number()
     .min(1)
@@ -127,6 +150,7 @@ const schema = z.object({
   TICK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   ESCALATION_AT_RISK_SHARE: z.coerce.number().gt(0).lt(1).default(0.75),
   ESCALATION_INTERVAL_MINUTES: z.coerce.number().positive().optional(),
+  ACTION_REMINDER_INTERVAL_HOURS: z.coerce.number().positive().default(24),
   SEVERITY_TARGETS: z
     .string()
     .transform((value, ctx) => {
@@ -193,6 +217,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: resolve(e.TOCSIN_DATA_DIR),
     role: e.TOCSIN_ROLE,
     adminToken: e.TOCSIN_ADMIN_TOKEN,
+    links: {
+      signingSecret: e.TOCSIN_SIGNING_SECRET,
+      portalTtlDays: e.PORTAL_LINK_TTL_DAYS,
+      rcaTtlDays: e.RCA_LINK_TTL_DAYS,
+    },
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
@@ -206,6 +235,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       relayRatePerSecond: e.RELAY_RATE_PER_SECOND,
       batchSize: e.DELIVERY_BATCH_SIZE,
       leaseSeconds: e.DELIVERY_LEASE_SECONDS,
+      acceptedGroupSize: e.DELIVERY_ACCEPTED_GROUP_SIZE,
+      retryBaseSeconds: e.DELIVERY_RETRY_BASE_SECONDS,
+      retryMaxSeconds: Math.max(e.DELIVERY_RETRY_MAX_SECONDS, e.DELIVERY_RETRY_BASE_SECONDS),
       giveUpMinutes: e.DELIVERY_GIVE_UP_MINUTES,
     },
     notice: {
@@ -215,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       cadenceMinutes: e.UPDATE_CADENCE_MINUTES,
     },
     escalation: { atRiskShare: e.ESCALATION_AT_RISK_SHARE, intervalMinutes: e.ESCALATION_INTERVAL_MINUTES },
+    actionReminderIntervalHours: e.ACTION_REMINDER_INTERVAL_HOURS,
     tickIntervalMs: e.TICK_INTERVAL_MS,
   };
   checkNoticeOrder(config.notice);

@@ -9,6 +9,9 @@ import { IncidentParticipant } from '../incident/entities/incident-participant.e
 import { TimelineEntry } from '../incident/entities/timeline-entry.entity';
 import { INVESTIGATION_ENTITIES } from '../investigation/entities';
 import { ImpactedCustomer, Notification } from '../notification/notification.entity';
+import { POSTMORTEM_ENTITIES } from '../postmortem/entities';
+import { RcaReport } from '../postmortem/rca/rca-report.entity';
+import { RCA_REQUEST_ENTITIES } from '../postmortem/rca-requests/rca-request.entity';
 import { StaffMember } from '../staff/staff-member.entity';
 import { SupportReply, SupportRequest, SupportRequestEvent } from '../support/support-request.entity';
 
@@ -33,4 +36,7 @@ export const ENTITIES = [
   SupportRequestEvent,
   SupportReply,
   ...INVESTIGATION_ENTITIES,
+  ...POSTMORTEM_ENTITIES,
+  RcaReport,
+  ...RCA_REQUEST_ENTITIES,
 ];

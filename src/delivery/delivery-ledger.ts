@@ -13,6 +13,13 @@ export type Recipient =
   /** Someone who wrote to support and is not (yet) a known contact. */
   | { type: 'requester'; customerId: string | null; address: string; name: string };
 
+/** A file sent with a mail (the RCA PDF): stored once per content, composed once per content. */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
 export interface LedgerEntry {
   recipient: Recipient;
   /** Deterministic, e.g. `notice:<notificationId>:<contactId>`: a second enqueue is a no-op. */
@@ -44,11 +51,31 @@ export class DeliveryLedger {
     this.messageIdDomain = /@([^>\s]+)>?\s*$/.exec(config.mail.from)?.[1] ?? 'tocsin.invalid';
   }
 
-  async storeContent(em: EntityManager, template: string, mail: RenderedMail): Promise<string> {
+  /** Stores one rendered mail (and its attachments, once) for every recipient that will share it. */
+  async storeContent(
+    em: EntityManager,
+    template: string,
+    mail: RenderedMail,
+    attachments: MailAttachment[] = [],
+  ): Promise<string> {
     const [row] = await em.query(
-      `INSERT INTO mail_contents (template, language, subject, html, text) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [template, mail.language, mail.subject, mail.html, mail.text],
+      `INSERT INTO mail_contents (template, language, subject, html, text, attachment_count)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [template, mail.language, mail.subject, mail.html, mail.text, attachments.length],
     );
+    for (const [position, attachment] of attachments.entries()) {
+      await em.query(
+        `INSERT INTO mail_attachments (content_id, position, filename, content_type, data) VALUES ($1, $2, $3, $4, $5)`,
+        [
+          row.id,
+          position,
+          // Header safety: the filename ends up in Content-Disposition.
+          attachment.filename.replace(/[\r\n"\\/]+/g, '_'),
+          attachment.contentType.replace(/[\r\n]+/g, ''),
+          attachment.content,
+        ],
+      );
+    }
     return row.id;
   }
 
@@ -132,4 +159,24 @@ export class DeliveryLedger {
     );
     return new Map(rows.map((r) => [r.contact_id, r.message_id]));
   }
+}
+
+/** The attachments of the given contents, in order, keyed by content id. */
+export async function mailAttachments(
+  em: EntityManager,
+  contentIds: string[],
+): Promise<Map<string, MailAttachment[]>> {
+  const byContent = new Map<string, MailAttachment[]>();
+  if (contentIds.length === 0) return byContent;
+  const rows: { content_id: string; filename: string; content_type: string; data: Buffer }[] = await em.query(
+    `SELECT content_id, filename, content_type, data FROM mail_attachments
+      WHERE content_id = ANY($1::uuid[]) ORDER BY content_id, position`,
+    [contentIds],
+  );
+  for (const r of rows) {
+    const list = byContent.get(r.content_id) ?? [];
+    list.push({ filename: r.filename, contentType: r.content_type, content: r.data });
+    byContent.set(r.content_id, list);
+  }
+  return byContent;
 }

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { join } from 'node:path';
 import { Ticker } from '../common/ticker';
@@ -8,11 +15,15 @@ import { MailCatcher } from './smtp/mail-catcher';
 
 /**
  * Runs the worker in processes whose TOCSIN_ROLE includes it: picks the relay (SMTP_URL, or
- * the built-in mail catcher on the embedded default) and ticks. On shutdown, stops ticking and
- * lets the batch in flight finish (its rows would otherwise wait for their lease to expire).
+ * the built-in mail catcher on the embedded default) and ticks. On shutdown, stops claiming and
+ * lets the batch in flight finish and be recorded (its rows would otherwise wait for their lease
+ * to expire, and its accepted mails be sent again). That happens before any
+ * onApplicationShutdown hook, so the database pool is still open while it does.
  */
 @Injectable()
-export class DeliveryRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryRunner
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(DeliveryRunner.name);
   private catcher?: MailCatcher;
   private ticker?: Ticker;
@@ -38,8 +49,15 @@ export class DeliveryRunner implements OnApplicationBootstrap, OnApplicationShut
     ).start();
   }
 
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.ticker) return;
+    this.worker.stop();
+    const started = Date.now();
+    await this.ticker.stop();
+    this.logger.log(`deliveries in flight finished in ${Date.now() - started} ms`);
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await this.ticker?.stop();
     this.worker.close();
     await this.catcher?.stop();
   }

@@ -4,12 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource, In } from 'typeorm';
 import { Clock } from '../common/clock';
+import { notifyChanges } from '../live/notify-change';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { mailAttachments } from './delivery-ledger';
 import { MailContent } from './delivery.entity';
 import { RelayRateLimiter } from './relay-rate-limiter';
 import { sqlRows } from '../common/sql';
 import { MailTransport, SendOutcome } from './smtp/mail-transport';
 import { PreparedMail } from './smtp/prepared-mail';
+import { SignedLinks } from '../links/signed-links';
 
 interface ClaimedRow {
   id: string;
@@ -18,6 +21,9 @@ interface ClaimedRow {
   content_id: string;
   to_address: string;
   to_name: string;
+  recipient_type: string;
+  customer_id: string | null;
+  contact_id: string | null;
   message_id: string;
   thread_id: string | null;
   attempts: number;
@@ -30,8 +36,9 @@ interface AcceptedRow {
   response: string;
 }
 
-const ACCEPTED_FLUSH_SIZE = 25;
 const BACKOFF_BASE_MS = 5_000;
+/** An SMTP answer (e.g. "451 4.3.0 …"), as opposed to a connection error with none. */
+const SMTP_REPLY = /^[0-9]{3}[ -]/;
 const BACKOFF_MAX_MS = 5 * 60_000;
 
 /**
@@ -48,12 +55,16 @@ export class DeliveryWorker {
   private readonly prepared = new Map<string, Promise<PreparedMail>>();
   private transport?: MailTransport;
   private relayUrl?: string;
+  private stopping = false;
+  /** A send failed with no SMTP answer at all (relay unreachable) since the relay last accepted. */
+  private relayUnreachable = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly rateLimiter: RelayRateLimiter,
+    private readonly links: SignedLinks,
   ) {}
 
   /** Where mail goes: SMTP_URL, or the mail catcher's URL on the embedded default. */
@@ -66,7 +77,7 @@ export class DeliveryWorker {
   /** Sends due rows until none is left (or `maxBatches`); returns how many were attempted. */
   async drain(maxBatches = Number.POSITIVE_INFINITY): Promise<number> {
     let total = 0;
-    for (let batch = 0; batch < maxBatches; batch++) {
+    for (let batch = 0; batch < maxBatches && !this.stopping; batch++) {
       const sent = await this.runBatch();
       total += sent;
       if (sent === 0) break;
@@ -85,17 +96,31 @@ export class DeliveryWorker {
     const concurrency = Math.max(1, this.config.mail.poolSize * 4);
     const accepted: AcceptedRow[] = [];
     let next = 0;
+    // Set when this batch meets a relay that does not answer: the rest of the batch is put back
+    // to retry without trying (they would fail the same way), so an outage costs a few
+    // connection attempts per batch and no batch is still sending when the relay comes back.
+    let unreachable: string | undefined;
     await Promise.all(
       Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
         while (next < rows.length) {
           const row = rows[next++];
+          if (unreachable) {
+            await this.record(row, { outcome: 'retry', error: unreachable });
+            continue;
+          }
           const outcome = await this.sendRow(row);
           if (outcome.outcome !== 'accepted') {
+            if (outcome.outcome === 'retry' && !SMTP_REPLY.test(outcome.error)) {
+              this.relayUnreachable = true;
+              unreachable = outcome.error;
+            }
             await this.record(row, outcome);
             continue;
           }
+          if (this.relayUnreachable) await this.relayIsBack();
           accepted.push({ row, at: this.clock.now(), response: outcome.response });
-          if (accepted.length >= ACCEPTED_FLUSH_SIZE) await this.recordAccepted(accepted.splice(0));
+          if (accepted.length >= this.config.mail.acceptedGroupSize)
+            await this.recordAccepted(accepted.splice(0));
         }
       }),
     );
@@ -105,39 +130,103 @@ export class DeliveryWorker {
 
   /**
    * Accepted rows are written in small groups: one statement per group instead of one per
-   * mail. A crash before the write re-sends at most that group (same Message-IDs).
+   * mail (DELIVERY_ACCEPTED_GROUP_SIZE). A crash before the write re-sends at most that group
+   * and the sends still in flight (same Message-IDs).
    */
   private async recordAccepted(group: AcceptedRow[]): Promise<void> {
     if (group.length === 0) return;
     try {
-      await this.db.query(
-        `UPDATE deliveries d
+      // The relay has these mails: losing the write would send them again, so a dropped
+      // connection or a restarting database is waited out (within the lease) before giving up.
+      // Both statements are idempotent, so a retry after a partial success changes nothing.
+      await this.retryWithinLease(async () => {
+        await this.db.query(
+          `UPDATE deliveries d
             SET status = 'accepted', accepted_at = u.at, smtp_response = u.response, locked_until = NULL, last_error = NULL
            FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS u(id, at, response)
           WHERE d.id = u.id AND d.locked_by = $4 AND d.status = 'sending'`,
-        [
-          group.map((a) => a.row.id),
-          group.map((a) => a.at),
-          group.map((a) => a.response.slice(0, 1000)),
-          this.workerId,
-        ],
-      );
-      // First response of an incident (DESIGN.md, "People"): its first notice accepted by the relay.
-      const firstByIncident = new Map<string, Date>();
-      for (const { row, at } of group) {
-        if (row.kind !== 'initial' || !row.incident_id) continue;
-        const seen = firstByIncident.get(row.incident_id);
-        if (!seen || at < seen) firstByIncident.set(row.incident_id, at);
-      }
-      for (const [incidentId, at] of firstByIncident) {
-        await this.db.query(
-          `UPDATE incidents SET first_response_at = $2 WHERE id = $1 AND (first_response_at IS NULL OR first_response_at > $2)`,
-          [incidentId, at],
+          [
+            group.map((a) => a.row.id),
+            group.map((a) => a.at),
+            group.map((a) => a.response.slice(0, 1000)),
+            this.workerId,
+          ],
         );
-      }
+        // First response of an incident (DESIGN.md, "People"): its first notice accepted by the relay.
+        const firstByIncident = new Map<string, Date>();
+        for (const { row, at } of group) {
+          if (row.kind !== 'initial' || !row.incident_id) continue;
+          const seen = firstByIncident.get(row.incident_id);
+          if (!seen || at < seen) firstByIncident.set(row.incident_id, at);
+        }
+        for (const [incidentId, at] of firstByIncident) {
+          await this.db.query(
+            `UPDATE incidents SET first_response_at = $2 WHERE id = $1 AND (first_response_at IS NULL OR first_response_at > $2)`,
+            [incidentId, at],
+          );
+        }
+      });
+      await this.announce(
+        group.map((a) => a.row),
+        'delivery.accepted',
+      );
     } catch (error) {
       // The leases expire and the rows are sent again (same Message-IDs); nothing is lost.
       this.logger.error({ err: error, deliveries: group.length }, 'could not record accepted deliveries');
+    }
+  }
+
+  /**
+   * The relay answers again after being unreachable: every row waiting out a connection error is
+   * due now, so the backlog drains by priority (first notices first) at the relay rate instead of
+   * trickling out as each row's backoff (up to DELIVERY_RETRY_MAX_SECONDS) happens to end.
+   * Rows the relay itself deferred (4xx answers) keep their backoff.
+   */
+  private async relayIsBack(): Promise<void> {
+    this.relayUnreachable = false;
+    const now = this.clock.now();
+    try {
+      const rows = await sqlRows(
+        this.db,
+        `UPDATE deliveries SET next_attempt_at = $1
+          WHERE status = 'retrying' AND next_attempt_at > $1 AND last_error !~ '^[0-9]{3}'
+          RETURNING id`,
+        [now],
+      );
+      if (rows.length) this.logger.log(`relay reachable again: ${rows.length} deliveries due now`);
+    } catch (error) {
+      // Their own backoff still brings them back.
+      this.logger.warn({ err: error }, 'could not bring retrying deliveries forward');
+    }
+  }
+
+  /** Retries `work` for up to half the lease (real time), so no other worker has taken the rows yet. */
+  private async retryWithinLease<T>(work: () => Promise<T>): Promise<T> {
+    const giveUpAt = Date.now() + (this.config.mail.leaseSeconds * 1000) / 2;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        return await work();
+      } catch (error) {
+        if (Date.now() + delay >= giveUpAt) throw error;
+        this.logger.warn({ err: error, retryInMs: delay }, 'database unavailable while recording deliveries');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** Graceful shutdown: the batch in flight finishes and is recorded; no further batch is claimed. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  /** Live views (the board, possibly in another process) learn of outcomes through NOTIFY. */
+  private async announce(rows: ClaimedRow[], kind: string): Promise<void> {
+    const incidents = rows.flatMap((r) => (r.incident_id ? [r.incident_id] : []));
+    try {
+      await notifyChanges(this.db, incidents, kind);
+    } catch (error) {
+      // The outcome is recorded; boards catch up at their next refresh (at most a minute).
+      this.logger.warn({ err: error }, 'could not announce delivery outcomes to live views');
     }
   }
 
@@ -163,8 +252,8 @@ export class DeliveryWorker {
            ORDER BY c.priority, c.next_attempt_at, c.seq
            LIMIT $4
            FOR UPDATE SKIP LOCKED)
-        RETURNING d.id, d.kind, d.incident_id, d.content_id, d.to_address, d.to_name, d.message_id, d.thread_id,
-                  d.attempts, d.created_at`,
+        RETURNING d.id, d.kind, d.incident_id, d.content_id, d.to_address, d.to_name, d.recipient_type,
+                  d.customer_id, d.contact_id, d.message_id, d.thread_id, d.attempts, d.created_at`,
       [now, lease, this.workerId, limit],
     );
   }
@@ -175,8 +264,13 @@ export class DeliveryWorker {
     const missing = [...new Set(rows.map((r) => r.content_id))].filter((id) => !this.prepared.has(id));
     if (missing.length === 0) return;
     const found = await this.db.getRepository(MailContent).findBy({ id: In(missing) });
+    // Notices have none: the extra query only runs for contents that carry a file (RCA copies).
+    const attachments = await mailAttachments(
+      this.db.manager,
+      found.filter((c) => c.attachmentCount > 0).map((c) => c.id),
+    );
     for (const content of found) {
-      const prepared = PreparedMail.compose(this.config.mail.from, content);
+      const prepared = PreparedMail.compose(this.config.mail.from, content, attachments.get(content.id));
       // A failed composition is not cached: the next batch tries again.
       prepared.catch(() => this.prepared.delete(content.id));
       this.prepared.set(content.id, prepared);
@@ -185,16 +279,28 @@ export class DeliveryWorker {
 
   private async sendRow(row: ClaimedRow): Promise<SendOutcome> {
     const mail = await this.prepared.get(row.content_id)!;
-    return this.transport!.send({
-      from: mail.fromAddress,
-      to: row.to_address,
-      raw: mail.for(
+    let raw: Buffer;
+    try {
+      raw = mail.for(
         { name: row.to_name, address: row.to_address },
         row.message_id,
         row.thread_id,
         this.clock.now(),
-      ),
-    });
+        mail.hasRecipientLink ? this.recipientLink(row) : undefined,
+      );
+    } catch (error) {
+      // A mail that cannot be built for this recipient never will be: fail the row, not the batch.
+      return { outcome: 'failed', error: `could not build the message: ${(error as Error).message}` };
+    }
+    return this.transport!.send({ from: mail.fromAddress, to: row.to_address, raw });
+  }
+
+  /** A contact's own signed portal link, made at send time so its validity counts from the mail. */
+  private recipientLink(row: ClaimedRow): string {
+    if (row.recipient_type !== 'contact' || !row.customer_id || !row.contact_id) {
+      throw new Error(`delivery ${row.id}: a portal link is only for customer contacts`);
+    }
+    return this.links.portalUrl(row.customer_id, row.contact_id);
   }
 
   /** Writes a refusal or a retry, only if this worker still holds the row's lease. */
@@ -219,6 +325,7 @@ export class DeliveryWorker {
             this.workerId,
           ],
         );
+        await this.announce([row], 'delivery.failed');
         return;
       }
       await this.db.query(
@@ -226,7 +333,15 @@ export class DeliveryWorker {
           WHERE id = $1 AND locked_by = $4 AND status = 'sending'`,
         [
           row.id,
-          new Date(now.getTime() + backoffMs(row.attempts)),
+          new Date(
+            now.getTime() +
+              backoffMs(
+                row.attempts,
+                Math.random,
+                this.config.mail.retryBaseSeconds * 1000,
+                this.config.mail.retryMaxSeconds * 1000,
+              ),
+          ),
           outcome.error.slice(0, 1000),
           this.workerId,
         ],
@@ -238,8 +353,13 @@ export class DeliveryWorker {
   }
 }
 
-/** Exponential backoff with full jitter: up to 5 s, 10 s, 20 s … capped at 5 minutes. */
-export function backoffMs(attempts: number, random = Math.random): number {
-  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+/** Exponential backoff with full jitter: by default up to 5 s, 10 s, 20 s … capped at 5 minutes. */
+export function backoffMs(
+  attempts: number,
+  random = Math.random,
+  baseMs = BACKOFF_BASE_MS,
+  maxMs = BACKOFF_MAX_MS,
+): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

@@ -125,7 +125,7 @@ export class Delivery {
   supersededAt: Date | null;
 }
 
-/** A rendered mail (subject, HTML, text) shared by every recipient of one notice in one language. */
+/** A rendered mail (subject, HTML, text, attachments) shared by every recipient of one notice in one language. */
 @Entity('mail_contents')
 export class MailContent {
   @PrimaryGeneratedColumn('uuid')
@@ -145,6 +145,10 @@ export class MailContent {
 
   @Column('text')
   text: string;
+
+  /** Rows in mail_attachments (the RCA PDF); 0 for every notice, so the worker skips the lookup. */
+  @Column({ type: 'smallint', name: 'attachment_count', insert: false, update: false })
+  attachmentCount: number;
 
   @Column({ type: 'timestamptz', name: 'created_at', insert: false, update: false })
   createdAt: Date;

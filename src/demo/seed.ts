@@ -1,4 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../config/app-config';
 import { DEMO_CUSTOMERS, DEMO_SERVICES, DEMO_STAFF } from './catalogue';
+import { seedRcaScenario } from './rca-scenario';
 
 /**
  * `npm run demo:seed`: loads the demo catalogue into a running Tocsin through its own API
@@ -15,18 +19,23 @@ interface Page<T> {
   total: number;
 }
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  bearer = token,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${baseUrl}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-async function must<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const result = await api<T>(method, path, body);
+async function must<T>(method: string, path: string, body?: unknown, bearer = token): Promise<T> {
+  const result = await api<T>(method, path, body, bearer);
   if (result.status >= 300)
     throw new Error(`${method} ${path} → ${result.status} ${JSON.stringify(result.body)}`);
   return result.body;
@@ -62,6 +71,7 @@ async function seed(): Promise<void> {
 
   const staff = new Map((await all<{ id: string; email: string }>('/staff')).map((s) => [s.email, s.id]));
   const tokens: string[] = [];
+  const byRole = new Map<string, { token: string; staffId: string }>();
   for (const member of DEMO_STAFF) {
     const id =
       staff.get(member.email) ??
@@ -72,11 +82,32 @@ async function seed(): Promise<void> {
       roles: member.roles,
     });
     tokens.push(`  ${member.roles.join(',').padEnd(13)} ${member.name.padEnd(30)} ${issued.token}`);
+    byRole.set(member.roles[0], { token: issued.token, staffId: id });
   }
+
+  // A resolved incident with its approved analysis and a published RCA report, and a sample
+  // of the customer edition in the data folder.
+  const sample = await seedRcaScenario({
+    call: (method, path, body, role) => must(method, path, body, role ? byRole.get(role)!.token : token),
+    find: (path) => all(path),
+    download: async (path, role) => {
+      const response = await fetch(`${baseUrl}/api/v1${path}`, {
+        headers: { authorization: `Bearer ${byRole.get(role)!.token}` },
+      });
+      if (!response.ok) throw new Error(`GET ${path} → ${response.status} ${await response.text()}`);
+      return Buffer.from(await response.arrayBuffer());
+    },
+    staffId: (role) => byRole.get(role)!.staffId,
+  });
+  const dir = join(loadConfig().dataDir, 'samples');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, sample.filename);
+  writeFileSync(file, sample.pdf);
 
   console.log(
     `Seeded ${services.size} services and ${added} new customers (${DEMO_CUSTOMERS.length} in the demo) at ${baseUrl}.`,
   );
+  console.log(`RCA report ${sample.reference} published; customer edition for ${sample.customer}: ${file}`);
   console.log('Demo tokens (one per role; shown once):');
   console.log(tokens.join('\n'));
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/roles';
 import { sqlRows } from '../common/sql';
-import { appendTimeline, SYSTEM_ACTOR } from '../incident/timeline';
+import { appendTimeline, ContactActor, SYSTEM_ACTOR } from '../incident/timeline';
 
 export type SubjectKind = 'incident' | 'support_request';
 
@@ -102,7 +102,7 @@ export async function recordOnSubject(
   em: EntityManager,
   target: EscalationTarget,
   at: Date,
-  actor: Pick<Actor, 'staffMemberId' | 'name'> | typeof SYSTEM_ACTOR,
+  actor: Pick<Actor, 'staffMemberId' | 'name'> | typeof SYSTEM_ACTOR | ContactActor,
   data: Record<string, unknown>,
 ): Promise<void> {
   if (target.kind === 'incident') {

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -17,7 +23,7 @@ import { EscalationTarget, loadTargets, SubjectKind } from './escalation-subject
  * each level fire once across instances and restarts; a late tick escalates once, late.
  */
 @Injectable()
-export class EscalationTicks implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EscalationTicks implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EscalationTicks.name);
   private ticker?: Ticker;
 
@@ -36,7 +42,8 @@ export class EscalationTicks implements OnApplicationBootstrap, OnApplicationShu
     ).start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the pool closes (onApplicationShutdown): the pass in progress finishes its transaction. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.ticker?.stop();
   }
 

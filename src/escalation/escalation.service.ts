@@ -10,7 +10,7 @@ import { DeliveryLedger } from '../delivery/delivery-ledger';
 import { MailRenderer } from '../delivery/templates/mail-renderer';
 import { Incident } from '../incident/entities/incident.entity';
 import { IncidentStore } from '../incident/incident-store';
-import { appendTimeline, SYSTEM_ACTOR } from '../incident/timeline';
+import { appendTimeline, ContactActor, SYSTEM_ACTOR } from '../incident/timeline';
 import {
   EscalationTarget,
   loadTargets,
@@ -136,6 +136,47 @@ export class EscalationService {
   }
 
   /**
+   * A customer contact escalates an incident that impacted its customer from the portal ("a
+   * customer may escalate at any time"): the next level, like a manual escalation, with the
+   * contact as the requester on the escalation, its mail and the timeline. At the top of the
+   * chain nothing climbs, but the request is still put on the timeline for the incident team.
+   * The caller has checked that the incident impacted the contact's customer.
+   */
+  escalateForContact(
+    incidentId: string,
+    contact: ContactActor,
+    reason: string,
+  ): Promise<{ escalation: Escalation | null }> {
+    return this.db.transaction(async (em) => {
+      await em.query(`SELECT 1 FROM incidents WHERE id = $1 FOR UPDATE`, [incidentId]);
+      const [target] = await loadTargets(em, 'incident', { id: incidentId });
+      if (!target) throw new NotFoundError('incident', incidentId);
+      if (target.resolvedAt || target.status === 'resolved' || target.status === 'closed') {
+        throw new ConflictError(
+          'incident.not_open',
+          `${target.reference} is ${target.status}: it no longer escalates`,
+        );
+      }
+      const escalation = await this.escalate(em, target, 'customer', contact, reason, null);
+      if (!escalation) {
+        await appendTimeline(em, {
+          incidentId,
+          type: 'incident.escalation_requested',
+          at: this.clock.now(),
+          actor: contact,
+          data: {
+            reason: 'customer',
+            note: reason,
+            topReached: true,
+            requestedBy: { customerId: contact.customerId, contactId: contact.contactId },
+          },
+        });
+      }
+      return { escalation };
+    });
+  }
+
+  /**
    * Escalates the locked subject one level. Returns null when the chain's top is reached or
    * the level was already recorded (another instance got there first).
    */
@@ -143,7 +184,7 @@ export class EscalationService {
     em: EntityManager,
     target: EscalationTarget,
     reason: EscalationReason,
-    actor: Pick<Actor, 'staffMemberId' | 'name'> | typeof SYSTEM_ACTOR,
+    actor: Pick<Actor, 'staffMemberId' | 'name'> | typeof SYSTEM_ACTOR | ContactActor,
     note: string | null,
     dueAt: Date | null,
   ): Promise<Escalation | null> {
@@ -178,7 +219,8 @@ export class EscalationService {
       level,
     ]);
     target.level = level;
-    await this.mail(em, target, rung, reason, actor.staffMemberId ? actor.name : null, note, at);
+    const byContact = 'contactId' in actor;
+    await this.mail(em, target, rung, reason, actor.staffMemberId || byContact ? actor.name : null, note, at);
     await recordOnSubject(em, target, at, actor, {
       level,
       title: rung.title,
@@ -187,6 +229,7 @@ export class EscalationService {
       note,
       dueAt,
       late,
+      ...(byContact ? { requestedBy: { customerId: actor.customerId, contactId: actor.contactId } } : {}),
     });
     return em.getRepository(Escalation).findOneByOrFail({ id: inserted[0].id });
   }

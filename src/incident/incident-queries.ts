@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsRelations, In } from 'typeorm';
 import type { Actor } from '../auth/roles';
 import { Page } from '../common/pagination';
+import { NotFoundError } from '../common/domain-error';
 import { OPEN_STATUSES } from './domain/incident-status';
 import { Incident } from './entities/incident.entity';
 import { IncidentParticipant } from './entities/incident-participant.entity';
@@ -32,8 +33,11 @@ export class IncidentQueries {
   }
 
   /** Loads with all parts, without a visibility check: for use cases that have already checked. */
-  load(em: EntityManager, id: string): Promise<Incident> {
-    return em.getRepository(Incident).findOneOrFail({ where: { id }, relations: FULL });
+  async load(em: EntityManager, id: string): Promise<Incident> {
+    // find, not findOne: LIMIT 1 over one-to-many joins costs TypeORM an extra DISTINCT query.
+    const [incident] = await em.getRepository(Incident).find({ where: { id }, relations: FULL });
+    if (!incident) throw new NotFoundError('incident', id);
+    return incident;
   }
 
   async list(query: IncidentQuery, actor: Actor): Promise<Page<Incident>> {

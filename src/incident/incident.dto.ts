@@ -25,6 +25,7 @@ import {
 import type { Severity } from './domain/severity-targets';
 import { INCIDENT_KINDS, IncidentKind } from './entities/incident.entity';
 import { PARTICIPANT_ROLES, ParticipantRole } from './entities/incident-participant.entity';
+import { IsOptionalNotNull } from '../common/validation';
 
 export class DeclareIncidentDto {
   @ApiProperty({ example: 'AS2 gateway rejects inbound messages' })
@@ -62,15 +63,15 @@ export class DeclareIncidentDto {
 }
 
 export class UpdateIncidentDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 10000) summary?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) title?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(0, 10000) summary?: string;
 
   @ApiPropertyOptional({
     minimum: 1,
     maximum: 4,
     description: 'Recomputes the response and resolution targets',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(4)
@@ -80,7 +81,7 @@ export class UpdateIncidentDto {
     enum: EDITABLE_STATUSES,
     description: 'resolved and closed are reached with POST …/resolve and POST …/close',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(EDITABLE_STATUSES, {
     message:
       'status must be one of investigating, identified, monitoring (use /resolve or /close for the others)',
@@ -88,19 +89,19 @@ export class UpdateIncidentDto {
   status?: EditableStatus;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the affected services' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(200)
   @IsUUID('all', { each: true })
   serviceIds?: string[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Hands command to another staff member' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   commanderId?: string;
 
   @ApiPropertyOptional({ description: 'Why: recorded on the timeline' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 2000)
   note?: string;

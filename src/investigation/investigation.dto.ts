@@ -36,6 +36,7 @@ export class ReviseScopeDto {
   customerIds?: string[];
 
   @ApiPropertyOptional({
+    nullable: true,
     description: 'Affected jobs or transaction ids',
     example: 'Jobs 4411-4470; inbound AS2 messages from 09:12 UTC',
   })
@@ -44,13 +45,19 @@ export class ReviseScopeDto {
   @Length(1, 5000)
   transactions?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When the problem started' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the problem started',
+  })
   @IsOptional()
   @Type(() => Date)
   @IsDate()
   startedAt?: Date;
 
   @ApiPropertyOptional({
+    nullable: true,
     description: 'Known symptoms',
     example: 'MDN errors on inbound AS2 messages; retries pile up',
   })

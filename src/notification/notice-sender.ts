@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeliveryLedger, LedgerEntry } from '../delivery/delivery-ledger';
+import { RECIPIENT_LINK } from '../delivery/smtp/prepared-mail';
 import { MailRenderer } from '../delivery/templates/mail-renderer';
 import type { Incident } from '../incident/entities/incident.entity';
 import type { Notification } from './notification.entity';
@@ -30,7 +30,6 @@ export class NoticeSender {
   constructor(
     private readonly renderer: MailRenderer,
     private readonly ledger: DeliveryLedger,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async send(
@@ -99,7 +98,8 @@ export class NoticeSender {
       message: notification.message,
       nextUpdateAt: notification.kind === 'resolution' ? null : notification.nextUpdateAt,
       sentAt: at,
-      portalUrl: this.config.publicBaseUrl,
+      // Each contact's own signed link, put in by the delivery worker at send time.
+      portalUrl: RECIPIENT_LINK,
     };
   }
 }

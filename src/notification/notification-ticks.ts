@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -22,7 +28,7 @@ import { StaffAlerts } from './staff-alerts';
  * and whatever is overdue is acted on whenever the tick runs — late, and marked late.
  */
 @Injectable()
-export class NotificationTicks implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NotificationTicks implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NotificationTicks.name);
   private ticker?: Ticker;
 
@@ -42,7 +48,8 @@ export class NotificationTicks implements OnApplicationBootstrap, OnApplicationS
     ).start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the pool closes (onApplicationShutdown): the pass in progress finishes its transaction. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.ticker?.stop();
   }
 
@@ -92,6 +99,8 @@ export class NotificationTicks implements OnApplicationBootstrap, OnApplicationS
     if (initial.status === 'draft') {
       await this.remindAtTarget(em, incident, now);
       await this.autosend(em, incident, initial, now);
+    } else {
+      await this.warnAtTarget(em, incident, now);
     }
     await this.checkDeadline(em, incident, now);
     await this.holdingUpdate(em, incident, now);
@@ -135,6 +144,56 @@ export class NotificationTicks implements OnApplicationBootstrap, OnApplicationS
         reason: 'notice_target_passed',
         customers: rows.length,
         targetAt: target,
+        late: isLate(target, now),
+      },
+    });
+  }
+
+  /**
+   * The notice was approved but, at the target, some customer's mails are still not accepted
+   * (relay down or throttling): the commander hears that the deadline is at risk while there is
+   * still time to act. Marking `reminded_at` also stops the incident from being picked again
+   * by every tick until it is resolved.
+   */
+  private async warnAtTarget(em: EntityManager, incident: Incident, now: Date): Promise<void> {
+    const rows = await sqlRows<{ customer_id: string; target: Date; deadline: Date; notified: boolean }>(
+      em,
+      `UPDATE impacted_customers ic SET reminded_at = $2
+        WHERE ic.incident_id = $1 AND ic.reminded_at IS NULL AND ic.notify_target_at <= $2
+        RETURNING ic.customer_id, ic.notify_target_at AS target, ic.notify_deadline_at AS deadline, NOT EXISTS (
+          SELECT 1 FROM customer_contacts cc WHERE cc.customer_id = ic.customer_id AND cc.receives_notices
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.incident_id = ic.incident_id AND d.contact_id = cc.id
+                               AND d.kind = 'initial' AND d.status = 'accepted')) AS notified`,
+      [incident.id, now],
+    );
+    const pending = rows.filter((r) => !r.notified);
+    if (pending.length === 0) return;
+    const target = new Date(Math.min(...pending.map((r) => new Date(r.target).getTime())));
+    const deadline = new Date(Math.min(...pending.map((r) => new Date(r.deadline).getTime())));
+    await this.alerts.send(
+      em,
+      incident,
+      {
+        key: `alert:notice-at-risk:${incident.id}:${target.toISOString()}`,
+        headline: 'Notice deadline at risk: first notice not yet accepted by the mail relay',
+        lines: [
+          `${pending.length} impacted customer(s) have not all received the approved first notice at the notice target.`,
+          'See GET …/deliveries?status=retrying,failed for the relay’s answers.',
+        ],
+        dueAt: deadline,
+        audience: 'commander',
+      },
+      now,
+    );
+    await appendTimeline(em, {
+      incidentId: incident.id,
+      type: 'notification.deadline_at_risk',
+      at: now,
+      actor: SYSTEM_ACTOR,
+      data: {
+        customers: pending.map((r) => r.customer_id),
+        targetAt: target,
+        deadlineAt: deadline,
         late: isLate(target, now),
       },
     });
@@ -201,7 +260,11 @@ export class NotificationTicks implements OnApplicationBootstrap, OnApplicationS
       type: 'notification.deadline_missed',
       at: now,
       actor: SYSTEM_ACTOR,
-      data: { customers: missed.map((r) => r.customer_id), deadlineAt: deadline },
+      data: {
+        customers: missed.map((r) => r.customer_id),
+        deadlineAt: deadline,
+        late: isLate(deadline, now),
+      },
     });
   }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsOptional, IsString, Length } from 'class-validator';
 import { StaffMember } from './staff-member.entity';
+import { IsOptionalNotNull } from '../common/validation';
 
 export class CreateStaffMemberDto {
   @ApiProperty({ example: 'Duty incident commander' })
@@ -21,15 +22,15 @@ export class CreateStaffMemberDto {
 }
 
 export class UpdateStaffMemberDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() @Length(3, 254) email?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsEmail() @Length(3, 254) email?: string;
   @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @IsString()
   @Length(3, 40)
   phone?: string | null;
   @ApiPropertyOptional({ description: 'Inactive staff keep their history but their tokens stop working' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   active?: boolean;
 }

@@ -10,7 +10,8 @@ export interface SupportRequestEventInput {
   requestId: string;
   type: string;
   at: Date;
-  actor: Pick<Actor, 'staffMemberId' | 'name'>;
+  /** Staff, or a customer contact through the portal (no staff id). */
+  actor: Pick<Actor, 'name'> & { staffMemberId: string | null };
   data?: Record<string, unknown>;
 }
 

@@ -28,6 +28,6 @@ import { TriageSupportRequest } from './use-cases/triage-support-request.use-cas
     LinkSupportRequest,
     DeclareIncidentFromSupportRequests,
   ],
-  exports: [SupportRequestStore, SupportRequestQueries],
+  exports: [SupportRequestStore, SupportRequestQueries, CreateSupportRequest],
 })
 export class SupportModule {}

@@ -322,7 +322,8 @@ describe('incident lifecycle', () => {
         resolutionSummary: 'Certificate chain restored',
         closedAt: null,
       });
-      expect((await timeline(incident.id)).at(-1)).toMatchObject({
+      // The resolution also opens the post-mortem analysis (entry `postmortem.opened` after it).
+      expect((await timeline(incident.id)).find((e) => e.type === 'incident.resolved')).toMatchObject({
         type: 'incident.resolved',
         actorName: first.name,
         occurredAt: '2026-03-04T12:30:00.000Z',
@@ -447,6 +448,7 @@ describe('incident lifecycle', () => {
         ['incident.commander_changed', first.staffId, first.name, at(20)],
         ['participant.left', second.staffId, second.name, at(25)],
         ['incident.resolved', second.staffId, second.name, at(30)],
+        ['postmortem.opened', null, 'Tocsin', at(30)],
         ['incident.closed', expect.any(String), adminName, at(35)],
       ]);
       const ids = entries.map((e) => BigInt(e.id));
@@ -456,7 +458,7 @@ describe('incident lifecycle', () => {
         .get(`/api/v1/incidents/${incident.id}/timeline?limit=3&offset=3`)
         .set('Authorization', first.auth)
         .expect(200);
-      expect(page.body).toMatchObject({ total: 9, limit: 3, offset: 3 });
+      expect(page.body).toMatchObject({ total: 10, limit: 3, offset: 3 });
       expect(page.body.items).toEqual(entries.slice(3, 6));
     });
 

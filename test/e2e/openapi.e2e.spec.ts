@@ -91,6 +91,30 @@ const ENDPOINTS = [
   'POST /api/v1/incidents/from-support-requests',
   'POST /api/v1/incidents/{id}/acknowledge',
   'GET /api/v1/reports/targets',
+  // RCA report
+  'POST /api/v1/incidents/{id}/rca',
+  'GET /api/v1/incidents/{id}/rca',
+  'POST /api/v1/incidents/{id}/rca/publish',
+  'GET /api/v1/incidents/{id}/rca.html',
+  'GET /api/v1/incidents/{id}/rca.pdf',
+  'GET /api/v1/incidents/{id}/rca.md',
+  // RCA copies
+  'POST /api/v1/rca-requests',
+  'GET /api/v1/rca-requests',
+  'GET /api/v1/rca-requests/{id}',
+  'POST /api/v1/incidents/{id}/rca/grants',
+  'GET /api/v1/incidents/{id}/rca/grants',
+  'DELETE /api/v1/incidents/{id}/rca/grants/{grantId}',
+  // post-mortem: analysis and action plan
+  'GET /api/v1/incidents/{id}/postmortem',
+  'PUT /api/v1/incidents/{id}/postmortem',
+  'POST /api/v1/incidents/{id}/postmortem/submit',
+  'POST /api/v1/incidents/{id}/postmortem/approve',
+  'POST /api/v1/incidents/{id}/postmortem/reopen',
+  'GET /api/v1/incidents/{id}/postmortem/actions',
+  'POST /api/v1/incidents/{id}/postmortem/actions',
+  'PATCH /api/v1/incidents/{id}/postmortem/actions/{actionId}',
+  'GET /api/v1/actions',
 ];
 
 describe('OpenAPI document and docs UI', () => {

@@ -1,3 +1,4 @@
+import { SignedLinks } from '../../src/links/signed-links';
 import { DeliveryWorker } from '../../src/delivery/delivery-worker';
 import { RelayRateLimiter } from '../../src/delivery/relay-rate-limiter';
 import type { SendOutcome } from '../../src/delivery/smtp/mail-transport';
@@ -245,7 +246,13 @@ describe('delivery failures and recovery over SMTP', () => {
   it("sends a crashed worker's rows once its lease has expired, and ignores its late outcome", async () => {
     const { incident, emails } = await approvedIncident('lease', 3);
     // Another worker on the same database claims the rows, then stalls before sending anything.
-    const stalled = new DeliveryWorker(t.db, t.config, t.clock, t.app.get(RelayRateLimiter));
+    const stalled = new DeliveryWorker(
+      t.db,
+      t.config,
+      t.clock,
+      t.app.get(RelayRateLimiter),
+      t.app.get(SignedLinks),
+    );
     const claimed = await (stalled as unknown as Internals).claim(10);
     expect(claimed).toHaveLength(3);
     expect(claimed.every((r) => r.incident_id === incident.id)).toBe(true);

@@ -1,3 +1,4 @@
+import { SignedLinks } from '../../src/links/signed-links';
 import { DeliveryWorker } from '../../src/delivery/delivery-worker';
 import { NotificationTicks } from '../../src/notification/notification-ticks';
 import { createService, declareIncident, staffWithToken } from '../support/fixtures';
@@ -133,6 +134,21 @@ describe('first notice and status updates over SMTP', () => {
     expect(en.parsed.html).not.toContain('<script>');
     expect(en.parsed.html).toContain('&lt;script&gt;');
     expect(en.parsed.messageId).toMatch(/^<[0-9a-f-]{36}@tocsin\.example\.com>$/);
+
+    // Each contact's mail carries its own signed portal link, for its own customer and contact.
+    const links = t.app.get(SignedLinks);
+    const portalLinks = sink.received.map((mail) => {
+      const url = mail.parsed.text!.match(/https?:\/\/\S+\/portal\/\S+/)?.[0] ?? 'no portal link';
+      expect(mail.parsed.html).toContain(`href="${url}"`);
+      return { to: mail.envelopeTo[0], grant: links.verify(url.split('/portal/')[1], 'portal') };
+    });
+    expect(new Set(portalLinks.map((l) => l.grant.contactId)).size).toBe(3);
+    const frContacts = sink.to('edi@transports.example.com').concat(fr);
+    for (const mail of frContacts) {
+      const { grant } = portalLinks.find((l) => l.to === mail.envelopeTo[0])!;
+      expect(grant.customerId).toBe(portalLinks.find((l) => l.to === fr.envelopeTo[0])!.grant.customerId);
+    }
+    expect(fr.parsed.text).toContain('VOTRE PAGE INCIDENT');
     expect(en.parsed.html).toMatch(/style="/); // CSS inlined for mail clients
 
     const sla = await t.http

@@ -62,6 +62,35 @@ export async function dbSnapshot(db: DataSource): Promise<Record<string, string>
   return row;
 }
 
+/** Columns any authenticated call may touch; left out of whole-database snapshots. */
+const VOLATILE_COLUMNS = new Set(['api_tokens.last_used_at']);
+
+/**
+ * Like dbSnapshot, over every table of the schema (read from the catalogue, so tables that
+ * other modules add later are covered without an edit here).
+ */
+export async function fullDbSnapshot(db: DataSource): Promise<Record<string, string>> {
+  const columns: { table_name: string; column_name: string }[] = await db.query(
+    `SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name <> 'migrations'
+        AND table_name IN (SELECT table_name FROM information_schema.tables
+                            WHERE table_schema = current_schema() AND table_type = 'BASE TABLE')
+      ORDER BY table_name, ordinal_position`,
+  );
+  const byTable = new Map<string, string[]>();
+  for (const { table_name: table, column_name: column } of columns) {
+    if (VOLATILE_COLUMNS.has(`${table}.${column}`)) continue;
+    byTable.set(table, [...(byTable.get(table) ?? []), `"${column}"`]);
+  }
+  const parts = [...byTable].map(
+    ([table, cols]) =>
+      `(SELECT count(*) || ':' || coalesce(md5(string_agg(r::text, '|' ORDER BY r::text)), '')
+          FROM (SELECT ${cols.join(', ')} FROM "${table}") r) AS "${table}"`,
+  );
+  const [row] = await db.query(`SELECT ${parts.join(', ')}`);
+  return row;
+}
+
 export async function countRows(db: DataSource, table: string): Promise<number> {
   const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM ${table}`);
   return count;

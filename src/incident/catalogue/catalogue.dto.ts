@@ -15,6 +15,7 @@ import {
 import { PageQuery } from '../../common/pagination';
 import { Customer, CustomerContact } from './customer.entity';
 import { ServiceEntity } from './service.entity';
+import { IsOptionalNotNull } from '../../common/validation';
 
 /** ISO 639-1 language code; fr and en have complete templates, others fall back to en. */
 const LANGUAGE = /^[a-z]{2}$/;
@@ -39,8 +40,12 @@ export class CreateServiceDto {
 }
 
 export class UpdateServiceDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) description?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  description?: string | null;
 }
 
 export class ServiceView {
@@ -83,15 +88,15 @@ export class CreateContactDto {
 }
 
 export class UpdateContactDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() @Length(3, 254) email?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsEmail() @Length(3, 254) email?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(3, 40) phone?:
     string | null;
   @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @Matches(LANGUAGE, { message: 'language must be a two-letter ISO 639-1 code such as fr or en' })
   language?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() receivesNotices?: boolean;
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsBoolean() receivesNotices?: boolean;
 }
 
 export class CreateCustomerDto {

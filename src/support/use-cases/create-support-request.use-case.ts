@@ -6,6 +6,7 @@ import { Clock } from '../../common/clock';
 import { ValidationError } from '../../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { severityTargets } from '../../incident/domain/severity-targets';
+import type { ContactActor } from '../../incident/timeline';
 import { intakeClassification } from '../domain/intake-defaults';
 import { SupportMail } from '../support-mail';
 import { SupportRequest } from '../support-request.entity';
@@ -36,13 +37,32 @@ export class CreateSupportRequest {
   ) {}
 
   execute(input: CreateSupportRequestDto, actor: Actor): Promise<SupportRequest> {
+    return this.create(input, actor, (em) => this.matchContact(em, input.contactEmail, input.company));
+  }
+
+  /**
+   * A contact's own request from the customer portal: its signed link names the customer and
+   * the contact, so nothing is matched from the e-mail given, and the contact is the creator.
+   */
+  submitFromPortal(input: CreateSupportRequestDto, contact: ContactActor): Promise<SupportRequest> {
+    return this.create({ ...input, submissionMethod: 'portal' }, contact, async () => ({
+      customerId: contact.customerId,
+      contactId: contact.contactId,
+    }));
+  }
+
+  private create(
+    input: CreateSupportRequestDto,
+    actor: Actor | ContactActor,
+    match: (em: EntityManager) => Promise<MatchedContact | null>,
+  ): Promise<SupportRequest> {
     const now = this.clock.now();
     const { severity, priority } = intakeClassification(input.submissionMethod, input.severity);
     if (input.eventAt && input.eventAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
       throw ValidationError.field('eventAt', 'notFuture', 'eventAt must not be in the future');
     }
     return this.db.transaction(async (em) => {
-      const match = await this.matchContact(em, input.contactEmail, input.company);
+      const matched = await match(em);
       const request = await em.getRepository(SupportRequest).save({
         reference: await this.store.nextReference(em, now.getUTCFullYear()),
         company: input.company,
@@ -58,8 +78,8 @@ export class CreateSupportRequest {
         status: 'new',
         severity,
         priority,
-        customerId: match?.customerId ?? null,
-        contactId: match?.contactId ?? null,
+        customerId: matched?.customerId ?? null,
+        contactId: matched?.contactId ?? null,
         incidentId: null,
         assignedTeam: null,
         ...severityTargets(now, severity, this.config.businessCalendar, this.config.severityTargets),

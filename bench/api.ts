@@ -1,0 +1,276 @@
+import 'reflect-metadata';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import autocannon from 'autocannon';
+import { ChildProcess, fork } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../src/app.factory';
+import { loadConfig } from '../src/config/app-config';
+import { benchDatabase, flag } from './support';
+
+/**
+ * `npm run bench:api [-- --duration 4 --rates 100,250,500 --connections 32 --incidents 200]`:
+ * Tocsin's API (list, get, declare, post a status update) at rising offered rates with
+ * autocannon, next to a bare NestJS endpoint on the same Fastify adapter with no database,
+ * both served from child processes started in this run, so the load generator does not share
+ * their event loop. Last line: one JSON object; `ratio` = Tocsin's maximum get-incident
+ * throughput ÷ the bare endpoint's maximum throughput (higher is better).
+ */
+const ADMIN_TOKEN = 'tcs_bench-admin-token-0123456789abcdef';
+const GOAL_P99_MS = 50;
+
+interface Measured {
+  scenario: string;
+  offered: number | 'max';
+  perSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function main(): Promise<void> {
+  const serveAt = process.argv.indexOf('--serve');
+  if (serveAt > 0) return serve(process.argv[serveAt + 1]);
+
+  const duration = flag('duration', 4);
+  const connections = flag('connections', 32);
+  const incidents = flag('incidents', 200);
+  const rateArg = process.argv.indexOf('--rates');
+  const rates = (rateArg > 0 ? process.argv[rateArg + 1] : '100,250,500').split(',').map(Number);
+
+  const database = await benchDatabase();
+  const bare = await startServer('bare', {});
+  const tocsin = await startServer('tocsin', { BENCH_DATABASE_URL: database.url });
+  const results: Measured[] = [];
+  try {
+    const world = await seed(tocsin.url, incidents);
+    console.log(
+      `seeded ${incidents} incidents (${world.notified.length} with a first notice sent); ` +
+        `${duration} s per run, ${connections} connections, rates ${rates.join('/')} req/s`,
+    );
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const json = { ...auth, 'content-type': 'application/json' };
+    const scenarios: { name: string; url: string; requests: autocannon.Request[] }[] = [
+      { name: 'bare NestJS GET', url: bare.url, requests: [{ method: 'GET', path: '/bare' }] },
+      {
+        name: 'list incidents',
+        url: tocsin.url,
+        requests: [{ method: 'GET', path: '/api/v1/incidents?limit=20', headers: auth }],
+      },
+      {
+        name: 'get incident',
+        url: tocsin.url,
+        requests: world.ids.slice(0, 100).map((id) => ({
+          method: 'GET' as const,
+          path: `/api/v1/incidents/${id}`,
+          headers: auth,
+        })),
+      },
+      {
+        name: 'declare incident',
+        url: tocsin.url,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/incidents',
+            headers: json,
+            body: JSON.stringify({
+              title: 'SFTP logins slow for some partners',
+              kind: 'service_disruption',
+              severity: 3,
+              serviceIds: [world.serviceId],
+            }),
+          },
+        ],
+      },
+      {
+        name: 'post status update',
+        url: tocsin.url,
+        requests: world.notified.map((id) => ({
+          method: 'POST' as const,
+          path: `/api/v1/incidents/${id}/updates`,
+          headers: json,
+          body: JSON.stringify({ message: 'Half of the partners are connected again.' }),
+        })),
+      },
+    ];
+
+    // Warm both servers (JIT, pools) before measuring.
+    for (const s of scenarios.slice(0, 3)) await run(s.url, s.requests, connections, 2);
+
+    for (const s of scenarios) {
+      for (const rate of [...rates, 'max' as const]) {
+        // Writes at "max" only fill the database; their rising rates say enough.
+        if (rate === 'max' && s.requests[0].method === 'POST') continue;
+        const r = await run(s.url, s.requests, connections, duration, rate === 'max' ? undefined : rate);
+        const measured = { scenario: s.name, offered: rate, ...r };
+        results.push(measured);
+        console.log(
+          `${s.name.padEnd(20)} offered ${String(rate).padStart(4)} req/s → ${r.perSecond.toFixed(0).padStart(5)} req/s, ` +
+            `p50 ${r.p50} ms, p99 ${r.p99} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+        );
+      }
+    }
+  } finally {
+    tocsin.stop();
+    bare.stop();
+    await database.stop();
+  }
+
+  const at = (scenario: string, offered: number | 'max') =>
+    results.find((r) => r.scenario === scenario && r.offered === offered);
+  const top = Math.max(...rates);
+  const bareMax = at('bare NestJS GET', 'max')!.perSecond;
+  const getMax = at('get incident', 'max')!.perSecond;
+  const listMax = at('list incidents', 'max')!.perSecond;
+  const readP99 = Math.max(at('get incident', top)!.p99, at('list incidents', top)!.p99);
+  const ratio = round(getMax / bareMax);
+  console.log(
+    `max throughput: bare ${bareMax.toFixed(0)} req/s, get incident ${getMax.toFixed(0)} req/s, list ${listMax.toFixed(0)} req/s; ` +
+      `ratio (get ÷ bare) ${ratio}, list ÷ bare ${round(listMax / bareMax)}; ` +
+      `read p99 at ${top} req/s ${readP99} ms (goal < ${GOAL_P99_MS} ms, ratio ≥ 0.5)`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'api',
+      durationSeconds: duration,
+      connections,
+      rates,
+      bareMaxPerSecond: round(bareMax),
+      getMaxPerSecond: round(getMax),
+      listMaxPerSecond: round(listMax),
+      readP99AtTopRateMs: readP99,
+      goalMet: readP99 < GOAL_P99_MS && ratio >= 0.5,
+      ratio,
+      ratioList: round(listMax / bareMax),
+      runs: results,
+    }),
+  );
+}
+
+async function run(
+  url: string,
+  requests: autocannon.Request[],
+  connections: number,
+  duration: number,
+  overallRate?: number,
+): Promise<Omit<Measured, 'scenario' | 'offered'>> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    requests,
+    ...(overallRate ? { overallRate } : {}),
+  });
+  return {
+    perSecond: round(result['2xx'] / duration),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Services, customers with contacts, incidents; a share of them notified so updates can be posted. */
+async function seed(base: string, count: number) {
+  const call = async <T = { id: string }>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(base + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const service = await call('POST', '/api/v1/services', { key: 'as2-gateway', name: 'AS2 gateway' });
+  for (let c = 0; c < 10; c++) {
+    await call('POST', '/api/v1/customers', {
+      name: `Bench customer ${c}`,
+      language: c % 2 ? 'en' : 'fr',
+      serviceIds: [service.id],
+      contacts: [1, 2, 3].map((n) => ({
+        name: `Operations ${n}`,
+        email: `ops${n}.c${c}@customer.example.net`,
+      })),
+    });
+  }
+  const ids: string[] = [];
+  const notified: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const incident = await call('POST', '/api/v1/incidents', {
+      title: `AS2 gateway rejects inbound messages #${i}`,
+      kind: 'service_disruption',
+      severity: 1 + (i % 4),
+      serviceIds: [service.id],
+    });
+    ids.push(incident.id);
+    if (i < 20) {
+      await call('POST', `/api/v1/incidents/${incident.id}/impact`);
+      const [initial] = await call<{ id: string }[]>('GET', `/api/v1/incidents/${incident.id}/notifications`);
+      await call('POST', `/api/v1/incidents/${incident.id}/notifications/${initial.id}/approve`);
+      notified.push(incident.id);
+    }
+  }
+  return { serviceId: service.id as string, ids, notified };
+}
+
+/** Forks this file with --serve KIND and waits for the child to report its port. */
+function startServer(kind: string, env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = fork(process.argv[1], ['--serve', kind], {
+      env: { ...process.env, ...env },
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+    child.once('message', (message: { port: number }) =>
+      resolve({ url: `http://127.0.0.1:${message.port}`, stop: () => void child.kill('SIGTERM') }),
+    );
+  });
+}
+
+@Controller()
+class BareController {
+  @Get('bare')
+  get() {
+    return { status: 'ok', at: new Date().toISOString() };
+  }
+}
+
+@Module({ controllers: [BareController] })
+class BareModule {}
+
+async function serve(kind: string): Promise<void> {
+  let app: NestFastifyApplication;
+  if (kind === 'bare') {
+    app = await NestFactory.create<NestFastifyApplication>(BareModule, new FastifyAdapter(), {
+      logger: false,
+    });
+  } else {
+    const config = loadConfig({
+      LOG_LEVEL: 'warn',
+      TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN,
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      // The API measured alone: no ticks or delivery worker competing for the two cores.
+      TICK_INTERVAL_MS: '0',
+      SMTP_URL: 'smtp://127.0.0.1:9',
+    });
+    app = await createApp({ config, databaseUrl: process.env.BENCH_DATABASE_URL! });
+  }
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  process.send!({ port: (app.getHttpServer().address() as AddressInfo).port });
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

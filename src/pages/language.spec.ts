@@ -1,0 +1,13 @@
+import { pickLanguage } from './language';
+
+describe('page language', () => {
+  it('takes ?lang= first, then Accept-Language by weight, then the fallback, then English', () => {
+    expect(pickLanguage('fr', 'en-GB,en;q=0.9')).toBe('fr');
+    expect(pickLanguage(undefined, 'de-DE,fr;q=0.8,en;q=0.5')).toBe('fr');
+    expect(pickLanguage(undefined, 'en;q=0.2, fr-CA;q=0.9')).toBe('fr');
+    expect(pickLanguage(undefined, 'fr;q=0, de')).toBe('en');
+    expect(pickLanguage('xx', 'de', 'fr')).toBe('fr');
+    expect(pickLanguage(['fr'], undefined)).toBe('en');
+    expect(pickLanguage(undefined, undefined)).toBe('en');
+  });
+});
