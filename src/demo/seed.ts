@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/app-config';
 import { DEMO_CUSTOMERS, DEMO_SERVICES, DEMO_STAFF } from './catalogue';
-import { seedRcaScenario } from './rca-scenario';
+import { portalLinkFromCaughtMail, seedOpenIncident } from './open-incident';
+import { ScenarioApi, seedRcaScenario } from './rca-scenario';
 
 /**
  * `npm run demo:seed`: loads the demo catalogue into a running Tocsin through its own API
@@ -87,7 +88,7 @@ async function seed(): Promise<void> {
 
   // A resolved incident with its approved analysis and a published RCA report, and a sample
   // of the customer edition in the data folder.
-  const sample = await seedRcaScenario({
+  const scenarioApi: ScenarioApi = {
     call: (method, path, body, role) => must(method, path, body, role ? byRole.get(role)!.token : token),
     find: (path) => all(path),
     download: async (path, role) => {
@@ -98,8 +99,14 @@ async function seed(): Promise<void> {
       return Buffer.from(await response.arrayBuffer());
     },
     staffId: (role) => byRole.get(role)!.staffId,
-  });
-  const dir = join(loadConfig().dataDir, 'samples');
+  };
+  const sample = await seedRcaScenario(scenarioApi);
+  const open = await seedOpenIncident(scenarioApi);
+  const config = loadConfig();
+  const portal = config.mail.smtpUrl
+    ? undefined
+    : await portalLinkFromCaughtMail(config.dataDir, open.reference);
+  const dir = join(config.dataDir, 'samples');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, sample.filename);
   writeFileSync(file, sample.pdf);
@@ -108,8 +115,17 @@ async function seed(): Promise<void> {
     `Seeded ${services.size} services and ${added} new customers (${DEMO_CUSTOMERS.length} in the demo) at ${baseUrl}.`,
   );
   console.log(`RCA report ${sample.reference} published; customer edition for ${sample.customer}: ${file}`);
+  console.log(`Open incident ${open.reference}: ${open.title}`);
   console.log('Demo tokens (one per role; shown once):');
   console.log(tokens.join('\n'));
+  console.log('Open in a browser:');
+  console.log(`  status page      ${baseUrl}/status`);
+  console.log(`  incident board   ${baseUrl}/board   (sign in with the commander token above)`);
+  console.log(
+    portal
+      ? `  customer portal  ${portal.url}\n                   (the link in the first notice mailed to ${portal.to})`
+      : '  customer portal  follow "Your incident page" in a notice mail (npm run mail:list lists them)',
+  );
 }
 
 seed().catch((error: unknown) => {
