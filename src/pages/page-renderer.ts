@@ -136,9 +136,15 @@ export function registerPageHelpers(
   handlebars.registerHelper('formatDate', (value: unknown, options: Handlebars.HelperOptions) =>
     format(value, langOf(options), { dateStyle: 'medium' }),
   );
-  handlebars.registerHelper('formatTime', (value: unknown, options: Handlebars.HelperOptions) =>
-    format(value, langOf(options), { hour: '2-digit', minute: '2-digit' }),
+  /** Time of day with the zone, e.g. "10:35 CET": the board is read across time zones. */
+  handlebars.registerHelper(
+    'formatTime',
+    (value: unknown, options: Handlebars.HelperOptions) =>
+      format(value, langOf(options), { hour: '2-digit', minute: '2-digit' }) +
+      (value ? ` ${zoneName(value, langOf(options), timezone)}` : ''),
   );
+  /** The zone pages write times in (`BUSINESS_TIMEZONE`), for the board's script. */
+  handlebars.registerHelper('timeZone', () => timezone);
   /** Machine-readable timestamp for `<time datetime>`, Atom and the board's clocks. */
   handlebars.registerHelper('iso', (value: unknown) =>
     value ? new Date(value as string).toISOString() : '',

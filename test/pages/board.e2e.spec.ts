@@ -126,8 +126,8 @@ describe('incident board (browser, SSE, LISTEN/NOTIFY)', () => {
     expect(await count('total')).toBe('3');
     const card = page.locator(`#card-${incident.reference}`);
     // The clocks tick in the browser against the server's (fake) time.
-    expect(await card.innerText()).toMatch(/Target \(20 min\)\s+10:20 in (20:00|19:5\d)/);
-    expect(await card.innerText()).toMatch(/Deadline \(30 min\)\s+10:30 in (30:00|29:5\d)/);
+    expect(await card.innerText()).toMatch(/Target \(20 min\)\s+10:20 CET in (20:00|19:5\d)/);
+    expect(await card.innerText()).toMatch(/Deadline \(30 min\)\s+10:30 CET in (30:00|29:5\d)/);
     expect(await card.locator('svg.chart polyline.accepted').count()).toBe(1);
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
@@ -164,7 +164,7 @@ describe('incident board (browser, SSE, LISTEN/NOTIFY)', () => {
       '2 of 3; 2 by the target, 2 by the deadline',
     );
     expect(await page.locator(`#card-${incident.reference}`).innerText()).toMatch(
-      /Response target\s+\S+ met/,
+      /Response target\s+\S+ CET met/,
     );
     expect(Number(await page.locator('#board').getAttribute('data-snapshots'))).toBeGreaterThanOrEqual(2);
     expect(await seriousAxeViolations(page)).toEqual([]);

@@ -45,7 +45,14 @@
     board.dataset.snapshots = String(Number(board.dataset.snapshots || 0) + 1);
     tick();
     var lang = document.documentElement.lang === 'en' ? 'en-GB' : document.documentElement.lang;
-    var time = new Date(data.now).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    // In the zone the server writes every other time in, so the page reads consistently.
+    var time = new Date(data.now).toLocaleTimeString(lang, {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZone: board.dataset.timeZone,
+      timeZoneName: 'short',
+    });
     setLive('connected', board.dataset.liveUpdated.replace('{time}', time));
   });
   source.addEventListener('open', function () {
