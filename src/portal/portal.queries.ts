@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sqlRows } from '../common/sql';
 import { OPEN_STATUSES } from '../incident/domain/incident-status';
-import type { NotificationKind } from '../notification/notification.entity';
+import { NoticeUpdate, NoticeUpdateRow, updatesByIncident } from '../pages/notice-updates';
 import type { RcaRequestStatus } from '../postmortem/rca-requests/rca-request.entity';
 
 /** Resolved incidents stay on the portal's list this long. */
@@ -34,15 +34,8 @@ export interface PortalIncident {
   resolvedAt: Date | null;
 }
 
-export interface PortalUpdate {
-  kind: NotificationKind;
-  /** When it was queued to this customer's contacts. */
-  at: Date;
-  observed: string | null;
-  actions: string | null;
-  message: string | null;
-  nextUpdateAt: Date | null;
-}
+/** An update as the portal shows it: when it was queued to this customer's contacts. */
+export type PortalUpdate = NoticeUpdate;
 
 export interface PortalRcaRequest {
   status: RcaRequestStatus;
@@ -124,15 +117,7 @@ export class PortalQueries {
 
   /** The notices queued to this customer's contacts, per incident, in order. */
   async updates(customerId: string, incidentIds: string[]): Promise<Map<string, PortalUpdate[]>> {
-    const rows = await sqlRows<{
-      incident_id: string;
-      kind: NotificationKind;
-      at: Date;
-      observed: string | null;
-      actions: string | null;
-      message: string | null;
-      next_update_at: Date | null;
-    }>(
+    const rows = await sqlRows<NoticeUpdateRow>(
       this.db,
       `SELECT n.incident_id, n.kind, min(d.created_at) AS at, n.observed, n.actions, n.message, n.next_update_at
          FROM notifications n JOIN deliveries d ON d.notification_id = n.id
@@ -142,20 +127,7 @@ export class PortalQueries {
         ORDER BY n.incident_id, n.sequence`,
       [customerId, incidentIds],
     );
-    const byIncident = new Map<string, PortalUpdate[]>();
-    for (const r of rows) {
-      const list = byIncident.get(r.incident_id) ?? [];
-      list.push({
-        kind: r.kind,
-        at: new Date(r.at),
-        observed: r.observed,
-        actions: r.actions,
-        message: r.message,
-        nextUpdateAt: r.kind === 'resolution' || !r.next_update_at ? null : new Date(r.next_update_at),
-      });
-      byIncident.set(r.incident_id, list);
-    }
-    return byIncident;
+    return updatesByIncident(rows);
   }
 
   /** This customer's RCA copy requests for the incident, newest first. */

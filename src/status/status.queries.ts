@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { sqlRows } from '../common/sql';
 import { OPEN_STATUSES } from '../incident/domain/incident-status';
 import type { IncidentStatus } from '../incident/domain/incident-status';
-import type { NotificationKind } from '../notification/notification.entity';
+import { NoticeUpdate, NoticeUpdateRow, updatesByIncident } from '../pages/notice-updates';
 import { HistoryDay, historyDays, ServiceState, stateForSeverity, worstState } from './service-state';
 
 export const HISTORY_DAYS = 90;
@@ -23,14 +23,8 @@ export interface PublicIncident {
   services: { id: string; name: string }[];
 }
 
-export interface PublicUpdate {
-  kind: NotificationKind;
-  at: Date;
-  observed: string | null;
-  actions: string | null;
-  message: string | null;
-  nextUpdateAt: Date | null;
-}
+/** A public update: `at` is when the notice was approved. */
+export type PublicUpdate = NoticeUpdate;
 
 export interface ServiceStatus {
   id: string;
@@ -105,36 +99,15 @@ export class StatusQueries {
 
   /** Sent notices per incident, in order: the public updates. */
   async updates(incidentIds: string[]): Promise<Map<string, PublicUpdate[]>> {
-    const rows = await sqlRows<{
-      incident_id: string;
-      kind: NotificationKind;
-      approved_at: Date;
-      observed: string | null;
-      actions: string | null;
-      message: string | null;
-      next_update_at: Date | null;
-    }>(
+    const rows = await sqlRows<NoticeUpdateRow>(
       this.db,
-      `SELECT n.incident_id, n.kind, n.approved_at, n.observed, n.actions, n.message, n.next_update_at
+      `SELECT n.incident_id, n.kind, n.approved_at AS at, n.observed, n.actions, n.message, n.next_update_at
          FROM notifications n JOIN incidents i ON i.id = n.incident_id
         WHERE n.incident_id = ANY($1) AND n.status = 'approved' AND i.kind <> 'security_breach'
         ORDER BY n.incident_id, n.sequence`,
       [incidentIds],
     );
-    const byIncident = new Map<string, PublicUpdate[]>();
-    for (const r of rows) {
-      const list = byIncident.get(r.incident_id) ?? [];
-      list.push({
-        kind: r.kind,
-        at: new Date(r.approved_at),
-        observed: r.observed,
-        actions: r.actions,
-        message: r.message,
-        nextUpdateAt: r.kind === 'resolution' || !r.next_update_at ? null : new Date(r.next_update_at),
-      });
-      byIncident.set(r.incident_id, list);
-    }
-    return byIncident;
+    return updatesByIncident(rows);
   }
 
   private async select(where: string, params: unknown[]): Promise<PublicIncident[]> {
