@@ -1,5 +1,6 @@
-import { Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import type { AppConfig } from '../config/app-config';
 
 /**
  * A tick: `work` runs every `intervalMs` after the previous run ended (never overlapping),
@@ -42,5 +43,34 @@ export class Ticker {
         });
     }, this.intervalMs);
     this.registry.addTimeout(this.name, timer);
+  }
+}
+
+/**
+ * A periodic pass over what is due (notice guards, escalations, action reminders): ticks on
+ * `worker` and `all` instances, never on `api` ones, and stops before the pool closes
+ * (onApplicationShutdown), so the pass in progress finishes its transaction.
+ */
+export abstract class DuePass implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private ticker?: Ticker;
+
+  protected constructor(
+    private readonly tickName: string,
+    private readonly tickRegistry: SchedulerRegistry,
+    private readonly tickConfig: AppConfig,
+  ) {}
+
+  /** Acts on everything due now; returns how many things it acted on. */
+  abstract runDue(): Promise<number>;
+
+  onApplicationBootstrap(): void {
+    if (this.tickConfig.role === 'api') return;
+    this.ticker = new Ticker(this.tickRegistry, this.tickName, this.tickConfig.tickIntervalMs, () =>
+      this.runDue(),
+    ).start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.ticker?.stop();
   }
 }

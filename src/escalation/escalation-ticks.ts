@@ -1,16 +1,10 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { sqlRows } from '../common/sql';
-import { Ticker } from '../common/ticker';
+import { DuePass } from '../common/ticker';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SYSTEM_ACTOR } from '../incident/timeline';
 import { AutomaticReason, EscalationSubject, nextEscalation } from './domain/escalation-policy';
@@ -23,28 +17,17 @@ import { EscalationTarget, loadTargets, SubjectKind } from './escalation-subject
  * each level fire once across instances and restarts; a late tick escalates once, late.
  */
 @Injectable()
-export class EscalationTicks implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class EscalationTicks extends DuePass {
   private readonly logger = new Logger(EscalationTicks.name);
-  private ticker?: Ticker;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly escalations: EscalationService,
-    private readonly registry: SchedulerRegistry,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.role === 'api') return;
-    this.ticker = new Ticker(this.registry, 'escalations', this.config.tickIntervalMs, () =>
-      this.runDue(),
-    ).start();
-  }
-
-  /** Before the pool closes (onApplicationShutdown): the pass in progress finishes its transaction. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.ticker?.stop();
+    registry: SchedulerRegistry,
+  ) {
+    super('escalations', registry, config);
   }
 
   /** Escalates every open incident and support request that is due; returns how many were raised. */

@@ -1,16 +1,10 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { isLate } from '../common/lateness';
-import { Ticker } from '../common/ticker';
+import { DuePass } from '../common/ticker';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Incident } from '../incident/entities/incident.entity';
 import { appendTimeline, SYSTEM_ACTOR } from '../incident/timeline';
@@ -28,9 +22,8 @@ import { StaffAlerts } from './staff-alerts';
  * and whatever is overdue is acted on whenever the tick runs — late, and marked late.
  */
 @Injectable()
-export class NotificationTicks implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class NotificationTicks extends DuePass {
   private readonly logger = new Logger(NotificationTicks.name);
-  private ticker?: Ticker;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -38,19 +31,9 @@ export class NotificationTicks implements OnApplicationBootstrap, BeforeApplicat
     private readonly clock: Clock,
     private readonly notices: NoticesService,
     private readonly alerts: StaffAlerts,
-    private readonly registry: SchedulerRegistry,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.role === 'api') return;
-    this.ticker = new Ticker(this.registry, 'notification-guards', this.config.tickIntervalMs, () =>
-      this.runDue(),
-    ).start();
-  }
-
-  /** Before the pool closes (onApplicationShutdown): the pass in progress finishes its transaction. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.ticker?.stop();
+    registry: SchedulerRegistry,
+  ) {
+    super('notification-guards', registry, config);
   }
 
   /** One pass over everything due now. Returns how many incidents were acted on. */

@@ -1,16 +1,10 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { sqlRows } from '../../common/sql';
-import { Ticker } from '../../common/ticker';
+import { DuePass } from '../../common/ticker';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DeliveryLedger } from '../../delivery/delivery-ledger';
 import { MailRenderer } from '../../delivery/templates/mail-renderer';
@@ -31,9 +25,8 @@ const DUE = `a.status IN ('open','in_progress') AND a.due_on < $1::date
  * instance or a retried tick never mails the same reminder twice.
  */
 @Injectable()
-export class ActionReminderTicks implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ActionReminderTicks extends DuePass {
   private readonly logger = new Logger(ActionReminderTicks.name);
-  private ticker?: Ticker;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -41,19 +34,9 @@ export class ActionReminderTicks implements OnApplicationBootstrap, BeforeApplic
     private readonly clock: Clock,
     private readonly renderer: MailRenderer,
     private readonly ledger: DeliveryLedger,
-    private readonly registry: SchedulerRegistry,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.role === 'api') return;
-    this.ticker = new Ticker(this.registry, 'action-reminders', this.config.tickIntervalMs, () =>
-      this.runDue(),
-    ).start();
-  }
-
-  /** Before the pool closes (onApplicationShutdown): the pass in progress finishes its transaction. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.ticker?.stop();
+    registry: SchedulerRegistry,
+  ) {
+    super('action-reminders', registry, config);
   }
 
   /** Reminds every owner whose item is due a reminder now; returns how many reminders were queued. */
