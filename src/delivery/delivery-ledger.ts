@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DELIVERY_PRIORITY, DeliveryKind, MailContent } from './delivery.entity';
@@ -64,15 +64,21 @@ export class DeliveryLedger {
       [template, mail.language, mail.subject, mail.html, mail.text, attachments.length],
     );
     for (const [position, attachment] of attachments.entries()) {
+      // Bytes stored once per hash: the contacts of one customer share their RCA PDF.
+      const sha256 = createHash('sha256').update(attachment.content).digest();
       await em.query(
-        `INSERT INTO mail_attachments (content_id, position, filename, content_type, data) VALUES ($1, $2, $3, $4, $5)`,
+        `INSERT INTO mail_attachment_blobs (sha256, data) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING`,
+        [sha256, attachment.content],
+      );
+      await em.query(
+        `INSERT INTO mail_attachments (content_id, position, filename, content_type, sha256) VALUES ($1, $2, $3, $4, $5)`,
         [
           row.id,
           position,
           // Header safety: the filename ends up in Content-Disposition.
           attachment.filename.replace(/[\r\n"\\/]+/g, '_'),
           attachment.contentType.replace(/[\r\n]+/g, ''),
-          attachment.content,
+          sha256,
         ],
       );
     }
@@ -169,8 +175,9 @@ export async function mailAttachments(
   const byContent = new Map<string, MailAttachment[]>();
   if (contentIds.length === 0) return byContent;
   const rows: { content_id: string; filename: string; content_type: string; data: Buffer }[] = await em.query(
-    `SELECT content_id, filename, content_type, data FROM mail_attachments
-      WHERE content_id = ANY($1::uuid[]) ORDER BY content_id, position`,
+    `SELECT a.content_id, a.filename, a.content_type, b.data
+       FROM mail_attachments a JOIN mail_attachment_blobs b ON b.sha256 = a.sha256
+      WHERE a.content_id = ANY($1::uuid[]) ORDER BY a.content_id, a.position`,
     [contentIds],
   );
   for (const r of rows) {

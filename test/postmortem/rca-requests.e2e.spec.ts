@@ -463,6 +463,17 @@ describe('RCA copy requests', () => {
     expect(sink.received).toHaveLength(3);
     expect(sink.to(en.contacts[0].email)[0].parsed.text).toContain('As requested');
     expect(sink.to(en.contacts[1].email)[0].parsed.text).toContain('Following the incident that affected');
+    // Each contact's mail is its own content (its own link), but a customer's PDF is stored once.
+    const [stored] = await t.db.query(
+      `SELECT count(*)::int AS attachments, count(DISTINCT a.sha256)::int AS blobs
+         FROM deliveries d JOIN mail_attachments a ON a.content_id = d.content_id
+        WHERE d.incident_id = $1 AND d.kind = 'rca_copy'`,
+      [incident.id],
+    );
+    expect(stored).toEqual({ attachments: 3, blobs: 2 });
+    expect(sink.to(en.contacts[0].email)[0].parsed.attachments[0].content).toEqual(
+      sink.to(en.contacts[1].email)[0].parsed.attachments[0].content,
+    );
 
     const requests = await t.http
       .get(`/api/v1/rca-requests?incident=${incident.reference}&limit=10`)
