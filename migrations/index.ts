@@ -7,6 +7,7 @@ import { Investigation1764500000000 } from './1764500000000-investigation';
 import { PostmortemAnalysis1764800000000 } from './1764800000000-postmortem-analysis';
 import { RcaReports1764810000000 } from './1764810000000-rca-reports';
 import { RcaRequests1764820000000 } from './1764820000000-rca-requests';
+import { ReadIndexes1764900000000 } from './1764900000000-read-indexes';
 import { AttachmentBlobs1764910000000 } from './1764910000000-attachment-blobs';
 
 /** In order. Add each new migration here; the service runs pending ones at start-up. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   PostmortemAnalysis1764800000000,
   RcaReports1764810000000,
   RcaRequests1764820000000,
+  ReadIndexes1764900000000,
   AttachmentBlobs1764910000000,
 ];

@@ -10,6 +10,7 @@ import { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
 import { ApiExceptionFilter } from './common/http-exception.filter';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor';
+import { MemoryThrottlerStorage } from './common/throttler-storage';
 import { apiValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -60,7 +61,10 @@ export class AppModule {
           }),
           dataSourceFactory: async (options) => openDataSource(options!),
         }),
-        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }],
+          storage: new MemoryThrottlerStorage(),
+        }),
         ScheduleModule.forRoot(),
         AuthModule,
         LinksModule,

@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { NotFoundError, ValidationError } from '../common/domain-error';
 import { StaffMember } from '../staff/staff-member.entity';
+import { preparedQuery } from '../database/prepared-query';
 import { ApiToken } from './api-token.entity';
 import type { Actor, Role } from './roles';
 import { generateTokenSecret, hashTokenSecret, tokenPrefix } from './token-secret';
@@ -31,27 +32,33 @@ export class TokensService implements OnApplicationBootstrap {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * The actor behind a bearer token, checked against the database on every request (revocation
+   * takes effect at once; instances share nothing in memory): one indexed lookup by hash with
+   * the staff member's name, in plain SQL, on the hot path of every API call.
+   */
   async authenticate(secret: string): Promise<Actor | undefined> {
-    const token = await this.db
-      .getRepository(ApiToken)
-      .createQueryBuilder('t')
-      .innerJoinAndSelect('t.staffMember', 's')
-      .where('t.token_hash = :hash', { hash: hashTokenSecret(secret) })
-      .andWhere('t.revoked_at IS NULL')
-      .andWhere('(t.expires_at IS NULL OR t.expires_at > :now)', { now: this.clock.now() })
-      .andWhere('s.active')
-      .getOne();
-    if (!token?.staffMember) return undefined;
     const now = this.clock.now();
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    const [token] = await preparedQuery<{
+      id: string;
+      staff_member_id: string;
+      roles: Role[];
+      last_used_at: Date | null;
+      name: string;
+    }>(
+      this.db,
+      'tocsin_authenticate',
+      `SELECT t.id, t.staff_member_id, t.roles, t.last_used_at, s.name
+         FROM api_tokens t JOIN staff_members s ON s.id = t.staff_member_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+          AND (t.expires_at IS NULL OR t.expires_at > $2) AND s.active`,
+      [hashTokenSecret(secret), now],
+    );
+    if (!token) return undefined;
+    if (!token.last_used_at || now.getTime() - token.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.getRepository(ApiToken).update(token.id, { lastUsedAt: now });
     }
-    return {
-      staffMemberId: token.staffMemberId,
-      name: token.staffMember.name,
-      tokenId: token.id,
-      roles: token.roles,
-    };
+    return { staffMemberId: token.staff_member_id, name: token.name, tokenId: token.id, roles: token.roles };
   }
 
   /** Creates a token; the returned secret is never retrievable again. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsRelations, In } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsRelations } from 'typeorm';
 import type { Actor } from '../auth/roles';
 import { Page } from '../common/pagination';
 import { NotFoundError } from '../common/domain-error';
@@ -9,8 +10,35 @@ import { Incident } from './entities/incident.entity';
 import { IncidentParticipant } from './entities/incident-participant.entity';
 import { TimelineEntry } from './entities/timeline-entry.entity';
 import { IncidentQuery } from './incident.dto';
-import { escapeLike } from '../common/query-params';
+import { escapeLike, UUID_PATTERN } from '../common/query-params';
+import { INCIDENT_REFERENCE_PATTERN } from './domain/incident-reference';
+import { IncidentView, IncidentViewRow } from './incident.view';
 import { IncidentStore } from './incident-store';
+import { preparedQuery } from '../database/prepared-query';
+
+/**
+ * The columns of IncidentView on alias `i` (with INCIDENT_VIEW_JOIN): the incident's own,
+ * its commander, its services and its active participants as JSON (joinedAt in epoch ms,
+ * exact: the same millisecond as the driver's Date).
+ */
+const INCIDENT_VIEW_SELECT = `
+  i.id, i.reference, i.title, i.summary, i.kind, i.severity, i.status, i.commander_id,
+  c.name AS commander_name, c.email AS commander_email,
+  i.declared_at, i.response_due_at, i.resolution_due_at, i.resolved_at, i.resolution_summary,
+  i.postmortem_approved_at, i.closed_at, i.close_reason, i.impact_defined_at, i.first_response_at,
+  i.update_cadence_minutes, i.next_update_due_at, i.escalation_level, i.updated_at, i.version,
+  (SELECT coalesce(json_agg(json_build_object(
+            'id', s.id, 'key', s.key, 'name', s.name, 'description', s.description)), '[]')
+     FROM incident_services x JOIN services s ON s.id = x.service_id
+    WHERE x.incident_id = i.id) AS services,
+  (SELECT coalesce(json_agg(json_build_object(
+            'id', p.id, 'staffMemberId', p.staff_member_id, 'name', m.name, 'email', m.email,
+            'role', p.role, 'domain', p.domain,
+            'joinedAt', floor(extract(epoch FROM p.joined_at) * 1000)::bigint)
+          ORDER BY p.joined_at, p.id), '[]')
+     FROM incident_participants p LEFT JOIN staff_members m ON m.id = p.staff_member_id
+    WHERE p.incident_id = i.id AND p.left_at IS NULL) AS participants`;
+const INCIDENT_VIEW_JOIN = 'LEFT JOIN staff_members c ON c.id = i.commander_id';
 
 const FULL: FindOptionsRelations<Incident> = {
   commander: true,
@@ -40,44 +68,72 @@ export class IncidentQueries {
     return incident;
   }
 
-  async list(query: IncidentQuery, actor: Actor): Promise<Page<Incident>> {
-    const qb = this.db.getRepository(Incident).createQueryBuilder('i');
-    this.store.applyVisibility(qb, actor);
-    if (query.status?.length) qb.andWhere('i.status IN (:...statuses)', { statuses: query.status });
-    if (query.open === true) qb.andWhere('i.status IN (:...open)', { open: OPEN_STATUSES });
-    if (query.open === false) qb.andWhere('i.status NOT IN (:...open)', { open: OPEN_STATUSES });
-    if (query.severity?.length) qb.andWhere('i.severity IN (:...severities)', { severities: query.severity });
-    if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
-    if (query.commanderId) qb.andWhere('i.commander_id = :commanderId', { commanderId: query.commanderId });
+  /**
+   * GET /incidents/:id: the view as the actor may see it, in one statement (visibility, the
+   * incident, its commander, services and active participants), mapped from the raw row.
+   */
+  async view(idOrReference: string, actor: Actor): Promise<IncidentView> {
+    let match: string;
+    if (UUID_PATTERN.test(idOrReference)) match = 'i.id = $1';
+    else if (INCIDENT_REFERENCE_PATTERN.test(idOrReference)) match = 'i.reference = $1';
+    else throw new NotFoundError('incident', idOrReference);
+    const params: unknown[] = [idOrReference];
+    const visible = this.store.visibilitySql(actor, (value) => `$${params.push(value)}`);
+    const [row] = await preparedQuery<IncidentViewRow>(
+      this.db,
+      `tocsin_incident_view_${match === 'i.id = $1' ? 'id' : 'ref'}${visible ? '_staff' : ''}`,
+      `SELECT ${INCIDENT_VIEW_SELECT} FROM incidents i ${INCIDENT_VIEW_JOIN}
+        WHERE ${match}${visible ? ` AND ${visible}` : ''}`,
+      params,
+    );
+    if (!row) throw new NotFoundError('incident', idOrReference);
+    return IncidentView.fromRow(row);
+  }
+
+  /**
+   * GET /incidents: the page and the total in one statement; the per-incident parts are read
+   * for the page's rows only.
+   */
+  async list(query: IncidentQuery, actor: Actor): Promise<Page<IncidentView>> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where: string[] = [];
+    const visible = this.store.visibilitySql(actor, param);
+    if (visible) where.push(visible);
+    if (query.status?.length) where.push(`i.status = ANY(${param(query.status)}::text[])`);
+    if (query.open === true) where.push(`i.status = ANY(${param(OPEN_STATUSES)}::text[])`);
+    if (query.open === false) where.push(`i.status <> ALL(${param(OPEN_STATUSES)}::text[])`);
+    if (query.severity?.length) where.push(`i.severity = ANY(${param(query.severity)}::int[])`);
+    if (query.kind) where.push(`i.kind = ${param(query.kind)}`);
+    if (query.commanderId) where.push(`i.commander_id = ${param(query.commanderId)}`);
     if (query.serviceId) {
-      qb.andWhere(
-        'EXISTS (SELECT 1 FROM incident_services s WHERE s.incident_id = i.id AND s.service_id = :serviceId)',
-        {
-          serviceId: query.serviceId,
-        },
+      where.push(
+        `EXISTS (SELECT 1 FROM incident_services s WHERE s.incident_id = i.id AND s.service_id = ${param(query.serviceId)})`,
       );
     }
     if (query.q) {
-      qb.andWhere("(i.title ILIKE :q ESCAPE '\\' OR i.reference ILIKE :q ESCAPE '\\')", {
-        q: `%${escapeLike(query.q)}%`,
-      });
+      const q = `${param(`%${escapeLike(query.q)}%`)}::text`;
+      where.push(`(i.title ILIKE ${q} ESCAPE '\\' OR i.reference ILIKE ${q} ESCAPE '\\')`);
     }
-    if (query.declaredFrom) qb.andWhere('i.declared_at >= :from', { from: query.declaredFrom });
-    if (query.declaredTo) qb.andWhere('i.declared_at < :to', { to: query.declaredTo });
+    if (query.declaredFrom) where.push(`i.declared_at >= ${param(query.declaredFrom)}`);
+    if (query.declaredTo) where.push(`i.declared_at < ${param(query.declaredTo)}`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
 
-    const [page, total] = await qb
-      .orderBy('i.declared_at', 'DESC')
-      .addOrderBy('i.reference', 'DESC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
-    const loaded = page.length
-      ? await this.db
-          .getRepository(Incident)
-          .find({ where: { id: In(page.map((i) => i.id)) }, relations: FULL })
-      : [];
-    const items = page.map((row) => loaded.find((incident) => incident.id === row.id)!);
-    return { items, total, limit: query.limit, offset: query.offset };
+    // One row even for an empty page (the count's), so the total always comes back.
+    const text = `SELECT n.total, ${INCIDENT_VIEW_SELECT}
+         FROM (SELECT count(*)::int AS total FROM incidents i ${filter}) n
+         LEFT JOIN LATERAL (
+           SELECT i.* FROM incidents i ${filter}
+            ORDER BY i.declared_at DESC, i.reference DESC
+            LIMIT ${param(query.limit)} OFFSET ${param(query.offset)}
+         ) i ON true
+         ${INCIDENT_VIEW_JOIN}
+        ORDER BY i.declared_at DESC, i.reference DESC`;
+    // One statement per combination of filters (a bounded set), named after its text.
+    const name = `tocsin_incident_list_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    const rows = await preparedQuery<IncidentViewRow & { total: number }>(this.db, name, text, params);
+    const items = rows.filter((row) => row.id !== null).map(IncidentView.fromRow);
+    return { items, total: rows[0]?.total ?? 0, limit: query.limit, offset: query.offset };
   }
 
   async timeline(

@@ -7,6 +7,12 @@ import { formatIncidentReference, INCIDENT_REFERENCE_PATTERN } from './domain/in
 import { UUID_PATTERN } from '../common/query-params';
 import { Incident } from './entities/incident.entity';
 
+/** A security breach is visible only to its active participants (admins skip the condition). */
+const visibleTo = (staffId: string) =>
+  `(i.kind <> 'security_breach' OR EXISTS (
+      SELECT 1 FROM incident_participants vp
+      WHERE vp.incident_id = i.id AND vp.staff_member_id = ${staffId} AND vp.left_at IS NULL))`;
+
 /**
  * Reading incidents with confidentiality applied: a security-breach incident exists only for
  * admins and its active participants. For everyone else it is "not found", so its existence
@@ -17,12 +23,16 @@ export class IncidentStore {
   /** Restricts a query on alias `i` to incidents the actor may see. */
   applyVisibility<T extends object>(qb: SelectQueryBuilder<T>, actor: Actor): SelectQueryBuilder<T> {
     if (isAdmin(actor)) return qb;
-    return qb.andWhere(
-      `(i.kind <> 'security_breach' OR EXISTS (
-          SELECT 1 FROM incident_participants vp
-          WHERE vp.incident_id = i.id AND vp.staff_member_id = :visibilityStaffId AND vp.left_at IS NULL))`,
-      { visibilityStaffId: actor.staffMemberId },
-    );
+    return qb.andWhere(visibleTo(':visibilityStaffId'), { visibilityStaffId: actor.staffMemberId });
+  }
+
+  /**
+   * The same rule for plain SQL on alias `i`: undefined for admins (no condition), else the
+   * condition; `bind` adds the actor's staff member id to the query's parameters and returns
+   * its placeholder (e.g. `$3`).
+   */
+  visibilitySql(actor: Actor, bind: (staffMemberId: string) => string): string | undefined {
+    return isAdmin(actor) ? undefined : visibleTo(bind(actor.staffMemberId));
   }
 
   /**

@@ -114,6 +114,88 @@ export class IncidentView {
       version: incident.version,
     };
   }
+
+  /** The same view from one row of `INCIDENT_VIEW_SELECT` (IncidentQueries): no entity hydration. */
+  static fromRow(row: IncidentViewRow): IncidentView {
+    return {
+      id: row.id,
+      reference: row.reference,
+      title: row.title,
+      summary: row.summary,
+      kind: row.kind,
+      confidential: row.kind === 'security_breach',
+      severity: row.severity,
+      status: row.status,
+      commander: { id: row.commander_id, name: row.commander_name ?? '', email: row.commander_email ?? '' },
+      services: row.services.sort((a, b) => a.name.localeCompare(b.name)),
+      participants: row.participants
+        .map((p): ParticipantView => ({
+          id: p.id,
+          staffMember: { id: p.staffMemberId, name: p.name ?? '', email: p.email ?? '' },
+          role: p.role,
+          domain: p.domain,
+          joinedAt: new Date(p.joinedAt),
+          leftAt: null,
+        }))
+        .sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime()),
+      declaredAt: row.declared_at,
+      responseDueAt: row.response_due_at,
+      resolutionDueAt: row.resolution_due_at,
+      resolvedAt: row.resolved_at,
+      resolutionSummary: row.resolution_summary,
+      postmortemApprovedAt: row.postmortem_approved_at,
+      closedAt: row.closed_at,
+      closeReason: row.close_reason,
+      impactDefinedAt: row.impact_defined_at,
+      firstResponseAt: row.first_response_at,
+      updateCadenceMinutes: row.update_cadence_minutes === null ? null : Number(row.update_cadence_minutes),
+      nextUpdateDueAt: row.next_update_due_at,
+      escalationLevel: row.escalation_level,
+      updatedAt: row.updated_at,
+      version: row.version,
+    };
+  }
+}
+
+/** A row of `INCIDENT_VIEW_SELECT`: the incident's columns, its commander, services and active participants. */
+export interface IncidentViewRow {
+  id: string;
+  reference: string;
+  title: string;
+  summary: string;
+  kind: IncidentKind;
+  severity: Severity;
+  status: IncidentStatus;
+  commander_id: string;
+  commander_name: string | null;
+  commander_email: string | null;
+  services: ServiceView[];
+  /** Active participants only; joinedAt in epoch milliseconds. */
+  participants: {
+    id: string;
+    staffMemberId: string;
+    name: string | null;
+    email: string | null;
+    role: ParticipantRole;
+    domain: string | null;
+    joinedAt: number;
+  }[];
+  declared_at: Date;
+  response_due_at: Date;
+  resolution_due_at: Date;
+  resolved_at: Date | null;
+  resolution_summary: string | null;
+  postmortem_approved_at: Date | null;
+  closed_at: Date | null;
+  close_reason: string | null;
+  impact_defined_at: Date | null;
+  first_response_at: Date | null;
+  /** numeric: a string, as the entity's transformer receives it. */
+  update_cadence_minutes: string | null;
+  next_update_due_at: Date | null;
+  escalation_level: number;
+  updated_at: Date;
+  version: number;
 }
 
 export class TimelineEntryView {

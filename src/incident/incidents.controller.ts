@@ -45,15 +45,14 @@ export class IncidentsController {
   @Get()
   @ApiOperation({ summary: 'List incidents, newest first (confidential ones only for their participants)' })
   async list(@Query() query: IncidentQuery, @CurrentActor() actor: Actor): Promise<Page<IncidentView>> {
-    const page = await this.queries.list(query, actor);
-    return { ...page, items: page.items.map(IncidentView.of) };
+    return this.queries.list(query, actor);
   }
 
   @Get(':id')
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'Get an incident' })
   async get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<IncidentView> {
-    return IncidentView.of(await this.queries.get(id, actor));
+    return this.queries.view(id, actor);
   }
 
   @Patch(':id')
