@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import pino, { Logger } from 'pino';
 import type { AppConfig } from './config/app-config';
@@ -16,6 +17,7 @@ export function redactPath(path: string): string {
 
 export function loggerOptions(root: Logger): Params {
   return {
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
     pinoHttp: {
       logger: root,
       genReqId: (req: IncomingMessage) => (req.id as string | undefined) ?? randomUUID(),

@@ -87,7 +87,7 @@ describe('the service process (embedded default)', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
-    const second = run(env);
+    const second = run({ ...env, LOG_LEVEL: 'info' });
     await waitForHealth(base, second, 60_000);
     const fetched = await fetch(`${base}/api/v1/incidents/${incident.reference}`, { headers });
     expect(fetched.status).toBe(200);
@@ -96,6 +96,22 @@ describe('the service process (embedded default)', () => {
       title: 'Fax gateway drops pages',
       severity: 3,
     });
+
+    // One JSON line per request: method, path (no query string), status and the request id.
+    const path = `/api/v1/incidents/${incident.reference}`;
+    const logged = () =>
+      second
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"request completed"'))
+        .map(
+          (line) =>
+            JSON.parse(line) as { req: { method: string; path: string }; res: { statusCode: number } },
+        )
+        .find((entry) => entry.req.path === path);
+    for (let waited = 0; !logged() && waited < 2_000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(logged()).toMatchObject({ req: { method: 'GET', path }, res: { statusCode: 200 } });
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
