@@ -29,7 +29,12 @@ export function loggerOptions(root: Logger): Params {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+      // Load balancers poll /health every few seconds. Under the middleware `url` is relative to
+      // the matched route; `originalUrl` is what the client asked for.
+      autoLogging: {
+        ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+          (req.originalUrl ?? req.url ?? '').split('?')[0] === '/health',
+      },
     },
   };
 }

@@ -112,6 +112,7 @@ describe('the service process (embedded default)', () => {
     for (let waited = 0; !logged() && waited < 2_000; waited += 50)
       await new Promise((r) => setTimeout(r, 50));
     expect(logged()).toMatchObject({ req: { method: 'GET', path }, res: { statusCode: 200 } });
+    expect(second.output()).not.toContain('"path":"/health"'); // polled above, never logged
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
