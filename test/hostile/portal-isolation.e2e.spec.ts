@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import { DeliveryWorker } from '../../src/delivery/delivery-worker';
 import { SignedLinks } from '../../src/links/signed-links';
 import { fullDbSnapshot } from '../support/api-assertions';
-import { createService, declareIncident, staffWithToken } from '../support/fixtures';
+import { createService, declareIncident, publishRca, staffWithToken } from '../support/fixtures';
 import { flat, pdfText } from '../support/pdf-text';
 import { SmtpSink } from '../support/smtp-sink';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -90,8 +90,8 @@ describe('customer portal isolation between customers', () => {
     portalB = mailedLink(beta, 'portal');
 
     // B's RCA, mailed to B's contact; and the shared incident's RCA, shown on both portals.
-    await publishRca(onlyB.id, true);
-    await publishRca(both.id, false);
+    await resolveAndPublishRca(onlyB.id, true);
+    await resolveAndPublishRca(both.id, false);
     await worker.drain();
     rcaLinkB = mailedLink(beta, 'rca');
 
@@ -188,43 +188,20 @@ describe('customer portal isolation between customers', () => {
     return found!;
   }
 
-  async function publishRca(incidentId: string, sendToImpactedCustomers: boolean) {
+  async function resolveAndPublishRca(incidentId: string, sendToImpactedCustomers: boolean) {
     await t.http
       .post(`/api/v1/incidents/${incidentId}/resolve`)
       .set('Authorization', commander)
       .send({ summary: 'Fixed.', customerMessage: 'The service is back to normal.' })
       .expect(200);
-    const postmortem = await staffWithToken(t, ['postmortem']);
-    const analysis = `/api/v1/incidents/${incidentId}/postmortem`;
-    const current = await t.http.get(analysis).set('Authorization', postmortem.auth).expect(200);
-    await t.http
-      .post(`${analysis}/actions`)
-      .set('Authorization', postmortem.auth)
-      .send({ title: 'Alert earlier', ownerId: postmortem.staffId, dueOn: '2026-06-30' })
-      .expect(201);
-    await t.http
-      .put(analysis)
-      .set('Authorization', postmortem.auth)
-      .send({
-        version: current.body.version,
-        wentWell: 'Customers were notified within the target.',
-        wentBadly: 'Detection took too long.',
+    await publishRca(t, incidentId, {
+      sendToImpactedCustomers,
+      actionTitle: 'Alert earlier',
+      texts: {
         failureCauses: 'No alert on the failing component.',
         rootCauses: 'A configuration change went out untested.',
-      })
-      .expect(200);
-    await t.http.post(`${analysis}/submit`).set('Authorization', postmortem.auth).send({}).expect(200);
-    await t.http.post(`${analysis}/approve`).set('Authorization', postmortem.auth).send({}).expect(200);
-    await t.http
-      .post(`/api/v1/incidents/${incidentId}/rca`)
-      .set('Authorization', postmortem.auth)
-      .send({})
-      .expect(201);
-    await t.http
-      .post(`/api/v1/incidents/${incidentId}/rca/publish`)
-      .set('Authorization', postmortem.auth)
-      .send({ sendToImpactedCustomers })
-      .expect(200);
+      },
+    });
   }
 
   /** The `_form` nonce of the form with this id in a portal page. */

@@ -8,7 +8,7 @@ import {
   seriousAxeViolations,
   TestBrowser,
 } from '../support/browser';
-import { createService, declareIncident, staffWithToken } from '../support/fixtures';
+import { createService, declareIncident, publishRca, staffWithToken } from '../support/fixtures';
 import { freePort } from '../support/free-port';
 import { SmtpSink } from '../support/smtp-sink';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -465,7 +465,7 @@ describe('customer portal (browser)', () => {
         customerMessage: 'The gateway accepts messages again.',
       })
       .expect(200);
-    await publishRca(incident.id);
+    await publishRca(t, incident.id, { sendToImpactedCustomers: false });
     await page.goto(`${retailLink}/incidents/${incident.reference}`);
     expect(await page.locator('[data-rca-status]').getAttribute('data-rca-status')).toBe('fulfilled');
     const href = await page.getByRole('link', { name: 'Download the RCA report (PDF)' }).getAttribute('href');
@@ -485,39 +485,5 @@ describe('customer portal (browser)', () => {
 
   function path(url: string): string {
     return url.replace(base, '');
-  }
-
-  async function publishRca(incidentId: string) {
-    const postmortem = await staffWithToken(t, ['postmortem']);
-    const analysis = `/api/v1/incidents/${incidentId}/postmortem`;
-    const current = await t.http.get(analysis).set('Authorization', postmortem.auth).expect(200);
-    await t.http
-      .post(`${analysis}/actions`)
-      .set('Authorization', postmortem.auth)
-      .send({ title: 'Alert on certificate expiry', ownerId: postmortem.staffId, dueOn: '2026-06-30' })
-      .expect(201);
-    await t.http
-      .put(analysis)
-      .set('Authorization', postmortem.auth)
-      .send({
-        version: current.body.version,
-        wentWell: 'Customers were notified within the target.',
-        wentBadly: 'Detection took too long.',
-        failureCauses: 'No alert on certificate expiry.',
-        rootCauses: 'An intermediate certificate expired on the AS2 gateway.',
-      })
-      .expect(200);
-    await t.http.post(`${analysis}/submit`).set('Authorization', postmortem.auth).send({}).expect(200);
-    await t.http.post(`${analysis}/approve`).set('Authorization', postmortem.auth).send({}).expect(200);
-    await t.http
-      .post(`/api/v1/incidents/${incidentId}/rca`)
-      .set('Authorization', postmortem.auth)
-      .send({})
-      .expect(201);
-    await t.http
-      .post(`/api/v1/incidents/${incidentId}/rca/publish`)
-      .set('Authorization', postmortem.auth)
-      .send({ sendToImpactedCustomers: false })
-      .expect(200);
   }
 });

@@ -3,7 +3,12 @@ import { DeliveryWorker } from '../../src/delivery/delivery-worker';
 import { RcaPublication } from '../../src/postmortem/rca-publication';
 import { RequestRcaCopy } from '../../src/postmortem/rca-requests/request-rca-copy.use-case';
 import { expectError, expectViolation } from '../support/api-assertions';
-import { createService, declareIncident, staffWithToken } from '../support/fixtures';
+import {
+  approveAnalysis as approveAnalysisFixture,
+  createService,
+  declareIncident,
+  staffWithToken,
+} from '../support/fixtures';
 import { pdfText } from '../support/pdf-text';
 import { SmtpSink } from '../support/smtp-sink';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -100,33 +105,13 @@ describe('RCA copy requests', () => {
     return incident;
   }
 
-  async function approveAnalysis(incidentId: string, auth = postmortem.auth) {
-    const path = `/api/v1/incidents/${incidentId}/postmortem`;
-    const current = await t.http.get(path).set('Authorization', auth).expect(200);
-    await t.http
-      .post(`${path}/actions`)
-      .set('Authorization', auth)
-      .send({
-        title: 'Alert on certificate expiry 30 days ahead',
-        ownerId: postmortem.staffId,
-        dueOn: '2026-06-30',
-      })
-      .expect(201);
-    const edited = await t.http
-      .put(path)
-      .set('Authorization', auth)
-      .send({
-        version: current.body.version,
-        wentWell: 'Customers were notified within the target.',
-        wentBadly: 'Detection took too long.',
-        failureCauses: 'No alert on certificate expiry.',
-        rootCauses: 'An intermediate certificate expired on the AS2 gateway.',
-        internalNotes: 'Internal only: the renewal ticket was closed by mistake.',
-      })
-      .expect(200);
-    await t.http.post(`${path}/submit`).set('Authorization', auth).send({}).expect(200);
-    await t.http.post(`${path}/approve`).set('Authorization', auth).send({}).expect(200);
-    return edited.body;
+  function approveAnalysis(incidentId: string, auth = postmortem.auth) {
+    return approveAnalysisFixture(t, incidentId, {
+      auth,
+      ownerId: postmortem.staffId,
+      actionTitle: 'Alert on certificate expiry 30 days ahead',
+      texts: { internalNotes: 'Internal only: the renewal ticket was closed by mistake.' },
+    });
   }
 
   async function generate(incidentId: string, correctionNote?: string, auth = postmortem.auth) {

@@ -56,3 +56,63 @@ export async function declareIncident(t: TestApp, auth: string, body: Record<str
     .expect(201);
   return res.body as { id: string; reference: string; [key: string]: unknown };
 }
+
+/** The four texts an analysis needs before it may be submitted (an AS2 certificate story). */
+export const ANALYSIS_TEXTS = {
+  wentWell: 'Customers were notified within the target.',
+  wentBadly: 'Detection took too long.',
+  failureCauses: 'No alert on certificate expiry.',
+  rootCauses: 'An intermediate certificate expired on the AS2 gateway.',
+};
+
+/**
+ * Makes the incident's (resolved) post-mortem analysis complete — one action item owned by
+ * `ownerId`, `ANALYSIS_TEXTS` overridden by `texts` — then submits and approves it as `auth`.
+ * Returns the analysis as saved before submission.
+ */
+export async function approveAnalysis(
+  t: TestApp,
+  incidentId: string,
+  options: { auth: string; ownerId: string; actionTitle?: string; texts?: Record<string, string> },
+) {
+  const { auth } = options;
+  const path = `/api/v1/incidents/${incidentId}/postmortem`;
+  const current = await t.http.get(path).set('Authorization', auth).expect(200);
+  await t.http
+    .post(`${path}/actions`)
+    .set('Authorization', auth)
+    .send({
+      title: options.actionTitle ?? 'Alert on certificate expiry',
+      ownerId: options.ownerId,
+      dueOn: '2026-06-30',
+    })
+    .expect(201);
+  const edited = await t.http
+    .put(path)
+    .set('Authorization', auth)
+    .send({ version: current.body.version, ...ANALYSIS_TEXTS, ...options.texts })
+    .expect(200);
+  await t.http.post(`${path}/submit`).set('Authorization', auth).send({}).expect(200);
+  await t.http.post(`${path}/approve`).set('Authorization', auth).send({}).expect(200);
+  return edited.body as Record<string, unknown>;
+}
+
+/** Approves the analysis with a new postmortem-role member, then generates and publishes RCA version 1. */
+export async function publishRca(
+  t: TestApp,
+  incidentId: string,
+  options: { sendToImpactedCustomers: boolean; actionTitle?: string; texts?: Record<string, string> },
+) {
+  const postmortem = await staffWithToken(t, ['postmortem']);
+  await approveAnalysis(t, incidentId, { ...options, auth: postmortem.auth, ownerId: postmortem.staffId });
+  await t.http
+    .post(`/api/v1/incidents/${incidentId}/rca`)
+    .set('Authorization', postmortem.auth)
+    .send({})
+    .expect(201);
+  await t.http
+    .post(`/api/v1/incidents/${incidentId}/rca/publish`)
+    .set('Authorization', postmortem.auth)
+    .send({ sendToImpactedCustomers: options.sendToImpactedCustomers })
+    .expect(200);
+}
