@@ -2,15 +2,9 @@ import { simpleParser } from 'mailparser';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MailCatcher } from '../delivery/smtp/mail-catcher';
-import type { ScenarioApi } from './rca-scenario';
+import { declareAndNotify, IncidentBody, ScenarioApi } from './scenario-api';
 
 const TITLE = 'SFTP uploads time out for part of the mailboxes';
-
-interface IncidentBody {
-  id: string;
-  reference: string;
-  title: string;
-}
 
 /**
  * An incident left open, so the demo's pages have something live to show: the status page
@@ -18,34 +12,16 @@ interface IncidentBody {
  * a portal link in every impacted contact's mail. Run twice, it reuses the incident.
  */
 export async function seedOpenIncident(api: ScenarioApi): Promise<IncidentBody> {
-  const existing = (await api.find<IncidentBody & { status: string }>('/incidents')).find(
+  const existing = (await api.find<IncidentBody>('/incidents')).find(
     (i) => i.title === TITLE && !['resolved', 'closed'].includes(i.status),
   );
   if (existing) return existing;
-  const sftp = (await api.find<{ id: string; key: string }>('/services')).find((s) => s.key === 'sftp')!;
-  const incident = await api.call<IncidentBody>(
-    'POST',
-    '/incidents',
-    {
-      title: TITLE,
-      kind: 'service_disruption',
-      severity: 2,
-      summary: 'One storage node of the SFTP cluster answers slowly; uploads to its mailboxes time out.',
-      serviceIds: [sftp.id],
-    },
-    'commander',
-  );
-  const path = `/incidents/${incident.id}`;
-  await api.call('POST', `${path}/impact`, undefined, 'commander');
-  const notices = await api.call<{ id: string }[]>('GET', `${path}/notifications`, undefined, 'commander');
-  await api.call(
-    'PUT',
-    `${path}/notifications/${notices[0].id}`,
-    { actions: 'Our engineers are moving the affected mailboxes to a healthy storage node.' },
-    'commander',
-  );
-  await api.call('POST', `${path}/notifications/${notices[0].id}/approve`, undefined, 'commander');
-  return incident;
+  return declareAndNotify(api, {
+    title: TITLE,
+    summary: 'One storage node of the SFTP cluster answers slowly; uploads to its mailboxes time out.',
+    serviceKey: 'sftp',
+    actions: 'Our engineers are moving the affected mailboxes to a healthy storage node.',
+  });
 }
 
 /**

@@ -1,20 +1,6 @@
-type Role = 'commander' | 'postmortem';
-
-export interface ScenarioApi {
-  call<T>(method: string, path: string, body?: unknown, role?: Role): Promise<T>;
-  find<T>(path: string): Promise<T[]>;
-  download(path: string, role: Role): Promise<Buffer>;
-  staffId(role: Role): string;
-}
+import { declareAndNotify, IncidentBody, ScenarioApi } from './scenario-api';
 
 const TITLE = 'AS2 gateway rejects inbound messages after a certificate renewal';
-
-interface IncidentBody {
-  id: string;
-  reference: string;
-  title: string;
-  status: string;
-}
 
 /**
  * The demo's post-mortem story through the API: an AS2 outage is declared, its impact defined,
@@ -55,32 +41,13 @@ export async function seedRcaScenario(
 }
 
 async function runIncident(api: ScenarioApi): Promise<IncidentBody> {
-  const services = await api.find<{ id: string; key: string }>('/services');
-  const as2 = services.find((s) => s.key === 'as2-gateway')!;
-  const incident = await api.call<IncidentBody>(
-    'POST',
-    '/incidents',
-    {
-      title: TITLE,
-      kind: 'service_disruption',
-      severity: 2,
-      summary: 'Partners report AS2 MDN failures since the 09:00 certificate rollover.',
-      serviceIds: [as2.id],
-    },
-    'commander',
-  );
+  const incident = await declareAndNotify(api, {
+    title: TITLE,
+    summary: 'Partners report AS2 MDN failures since the 09:00 certificate rollover.',
+    serviceKey: 'as2-gateway',
+    actions: 'Our engineers are restoring the previous certificate chain on the AS2 gateway.',
+  });
   const path = `/incidents/${incident.id}`;
-  await api.call('POST', `${path}/impact`, undefined, 'commander');
-  const notices = await api.call<{ id: string }[]>('GET', `${path}/notifications`, undefined, 'commander');
-  await api.call(
-    'PUT',
-    `${path}/notifications/${notices[0].id}`,
-    {
-      actions: 'Our engineers are restoring the previous certificate chain on the AS2 gateway.',
-    },
-    'commander',
-  );
-  await api.call('POST', `${path}/notifications/${notices[0].id}/approve`, undefined, 'commander');
   await api.call(
     'POST',
     `${path}/updates`,

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/app-config';
 import { DEMO_CUSTOMERS, DEMO_SERVICES, DEMO_STAFF } from './catalogue';
 import { portalLinkFromCaughtMail, seedOpenIncident } from './open-incident';
-import { ScenarioApi, seedRcaScenario } from './rca-scenario';
+import { seedRcaScenario } from './rca-scenario';
+import { ScenarioApi } from './scenario-api';
 
 /**
  * `npm run demo:seed`: loads the demo catalogue into a running Tocsin through its own API
