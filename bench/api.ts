@@ -7,15 +7,19 @@ import { ChildProcess, fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
+import { PacedRequest, pacedLoad } from './paced-load';
 import { benchDatabase, flag } from './support';
 
 /**
- * `npm run bench:api [-- --duration 4 --rates 100,250,500 --connections 32 --incidents 200]`:
- * Tocsin's API (list, get, declare, post a status update) at rising offered rates with
- * autocannon, next to a bare NestJS endpoint on the same Fastify adapter with no database,
- * both served from child processes started in this run, so the load generator does not share
- * their event loop. Last line: one JSON object; `ratio` = Tocsin's maximum get-incident
- * throughput ÷ the bare endpoint's maximum throughput (higher is better).
+ * `npm run bench:api [-- --duration 4 --rates 100,250,500 --connections 32 --incidents 200]
+ * [--only 'list incidents,get incident'] [--profile DIR]`:
+ * Tocsin's API (list, get, declare, post a status update) next to a bare NestJS endpoint on the
+ * same Fastify adapter with no database, both served from child processes started in this run,
+ * so the load generator does not share their event loop. Each scenario runs at rising offered
+ * rates as a steady open-loop stream (`pacedLoad`: latency counted from when each request was
+ * due), then at its maximum throughput with autocannon (closed loop, `--connections`). Last
+ * line: one JSON object; `ratio` = Tocsin's maximum get-incident throughput ÷ the bare
+ * endpoint's maximum throughput (higher is better).
  */
 const ADMIN_TOKEN = 'tcs_bench-admin-token-0123456789abcdef';
 const GOAL_P99_MS = 50;
@@ -26,6 +30,8 @@ interface Measured {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Slowest response (paced runs only). */
+  max?: number;
   non2xx: number;
   errors: number;
 }
@@ -39,6 +45,9 @@ async function main(): Promise<void> {
   const incidents = flag('incidents', 200);
   const rateArg = process.argv.indexOf('--rates');
   const rates = (rateArg > 0 ? process.argv[rateArg + 1] : '100,250,500').split(',').map(Number);
+  // `--only 'list incidents,get incident'`: those scenarios alone (the summary needs all three reads).
+  const onlyArg = process.argv.indexOf('--only');
+  const only = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : undefined;
 
   const database = await benchDatabase();
   const bare = await startServer('bare', {});
@@ -48,11 +57,11 @@ async function main(): Promise<void> {
     const world = await seed(tocsin.url, incidents);
     console.log(
       `seeded ${incidents} incidents (${world.notified.length} with a first notice sent); ` +
-        `${duration} s per run, ${connections} connections, rates ${rates.join('/')} req/s`,
+        `${duration} s per run; steady offered rates ${rates.join('/')} req/s, then max with ${connections} connections`,
     );
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const json = { ...auth, 'content-type': 'application/json' };
-    const scenarios: { name: string; url: string; requests: autocannon.Request[] }[] = [
+    const scenarios: { name: string; url: string; requests: PacedRequest[] }[] = [
       { name: 'bare NestJS GET', url: bare.url, requests: [{ method: 'GET', path: '/bare' }] },
       {
         name: 'list incidents',
@@ -100,16 +109,20 @@ async function main(): Promise<void> {
     // Warm both servers (JIT, pools) before measuring.
     for (const s of scenarios.slice(0, 3)) await run(s.url, s.requests, connections, 2);
 
-    for (const s of scenarios) {
+    for (const s of scenarios.filter((s) => !only || only.includes(s.name))) {
       for (const rate of [...rates, 'max' as const]) {
         // Writes at "max" only fill the database; their rising rates say enough.
         if (rate === 'max' && s.requests[0].method === 'POST') continue;
-        const r = await run(s.url, s.requests, connections, duration, rate === 'max' ? undefined : rate);
+        const r =
+          rate === 'max'
+            ? await run(s.url, s.requests, connections, duration)
+            : await pacedLoad(s.url, s.requests, rate, duration);
         const measured = { scenario: s.name, offered: rate, ...r };
         results.push(measured);
         console.log(
           `${s.name.padEnd(20)} offered ${String(rate).padStart(4)} req/s → ${r.perSecond.toFixed(0).padStart(5)} req/s, ` +
-            `p50 ${r.p50} ms, p99 ${r.p99} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+            `p50 ${r.p50} ms, p99 ${r.p99} ms${'max' in r ? `, max ${r.max} ms` : ''}` +
+            `${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
         );
       }
     }
@@ -119,6 +132,7 @@ async function main(): Promise<void> {
     await database.stop();
   }
 
+  if (only) return;
   const at = (scenario: string, offered: number | 'max') =>
     results.find((r) => r.scenario === scenario && r.offered === offered);
   const top = Math.max(...rates);
@@ -150,20 +164,14 @@ async function main(): Promise<void> {
   );
 }
 
+/** Closed loop: `connections` requests always in flight, as many as the server answers. */
 async function run(
   url: string,
-  requests: autocannon.Request[],
+  requests: PacedRequest[],
   connections: number,
   duration: number,
-  overallRate?: number,
 ): Promise<Omit<Measured, 'scenario' | 'offered'>> {
-  const result = await autocannon({
-    url,
-    connections,
-    duration,
-    requests,
-    ...(overallRate ? { overallRate } : {}),
-  });
+  const result = await autocannon({ url, connections, duration, requests });
   return {
     perSecond: round(result['2xx'] / duration),
     p50: result.latency.p50,
@@ -222,8 +230,14 @@ async function seed(base: string, count: number) {
 /** Forks this file with --serve KIND and waits for the child to report its port. */
 function startServer(kind: string, env: Record<string, string>): Promise<{ url: string; stop(): void }> {
   return new Promise((resolve, reject) => {
+    const profileAt = process.argv.indexOf('--profile');
     const child: ChildProcess = fork(process.argv[1], ['--serve', kind], {
       env: { ...process.env, ...env },
+      // `--profile DIR`: a V8 CPU profile of the Tocsin process, written when it stops.
+      execArgv:
+        kind === 'tocsin' && profileAt > 0
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1]}`]
+          : [],
     });
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
