@@ -78,6 +78,6 @@ export class EscalationController {
   @ApiOperation({ summary: 'First response without a customer notice (no customer impacted)' })
   async acknowledge(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<IncidentView> {
     await this.escalations.acknowledge(id, actor);
-    return IncidentView.of(await this.incidents.get(id, actor));
+    return this.incidents.view(id, actor);
   }
 }

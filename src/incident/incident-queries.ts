@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsRelations } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/roles';
 import { Page } from '../common/pagination';
 import { NotFoundError } from '../common/domain-error';
 import { OPEN_STATUSES } from './domain/incident-status';
-import { Incident } from './entities/incident.entity';
 import { IncidentParticipant } from './entities/incident-participant.entity';
 import { TimelineEntry } from './entities/timeline-entry.entity';
 import { IncidentQuery } from './incident.dto';
@@ -14,7 +12,7 @@ import { escapeLike, UUID_PATTERN } from '../common/query-params';
 import { INCIDENT_REFERENCE_PATTERN } from './domain/incident-reference';
 import { IncidentView, IncidentViewRow } from './incident.view';
 import { IncidentStore } from './incident-store';
-import { preparedQuery } from '../database/prepared-query';
+import { preparedQuery, statementName } from '../database/prepared-query';
 
 /**
  * The columns of IncidentView on alias `i` (with INCIDENT_VIEW_JOIN): the incident's own,
@@ -40,12 +38,6 @@ const INCIDENT_VIEW_SELECT = `
     WHERE p.incident_id = i.id AND p.left_at IS NULL) AS participants`;
 const INCIDENT_VIEW_JOIN = 'LEFT JOIN staff_members c ON c.id = i.commander_id';
 
-const FULL: FindOptionsRelations<Incident> = {
-  commander: true,
-  services: true,
-  participants: { staffMember: true },
-};
-
 /** Read side of the incident aggregate: one incident with its parts, filtered lists, the timeline. */
 @Injectable()
 export class IncidentQueries {
@@ -54,31 +46,29 @@ export class IncidentQueries {
     private readonly store: IncidentStore,
   ) {}
 
-  /** The incident with commander, services and participants, as the actor may see it. */
-  async get(idOrReference: string, actor: Actor, em: EntityManager = this.db.manager): Promise<Incident> {
-    const { id } = await this.store.get(em, idOrReference, actor);
-    return this.load(em, id);
-  }
-
-  /** Loads with all parts, without a visibility check: for use cases that have already checked. */
-  async load(em: EntityManager, id: string): Promise<Incident> {
-    // find, not findOne: LIMIT 1 over one-to-many joins costs TypeORM an extra DISTINCT query.
-    const [incident] = await em.getRepository(Incident).find({ where: { id }, relations: FULL });
-    if (!incident) throw new NotFoundError('incident', id);
-    return incident;
-  }
-
   /**
    * GET /incidents/:id: the view as the actor may see it, in one statement (visibility, the
    * incident, its commander, services and active participants), mapped from the raw row.
    */
   async view(idOrReference: string, actor: Actor): Promise<IncidentView> {
+    return this.readView(idOrReference, actor);
+  }
+
+  /**
+   * The view of an incident its caller has just written: the use case has checked visibility
+   * already (an edit may even have taken the caller off a confidential incident), so none here.
+   */
+  async viewWritten(id: string): Promise<IncidentView> {
+    return this.readView(id, null);
+  }
+
+  private async readView(idOrReference: string, actor: Actor | null): Promise<IncidentView> {
     let match: string;
     if (UUID_PATTERN.test(idOrReference)) match = 'i.id = $1';
     else if (INCIDENT_REFERENCE_PATTERN.test(idOrReference)) match = 'i.reference = $1';
     else throw new NotFoundError('incident', idOrReference);
     const params: unknown[] = [idOrReference];
-    const visible = this.store.visibilitySql(actor, (value) => `$${params.push(value)}`);
+    const visible = actor ? this.store.visibilitySql(actor, (value) => `$${params.push(value)}`) : null;
     const [row] = await preparedQuery<IncidentViewRow>(
       this.db,
       `tocsin_incident_view_${match === 'i.id = $1' ? 'id' : 'ref'}${visible ? '_staff' : ''}`,
@@ -130,7 +120,7 @@ export class IncidentQueries {
          ${INCIDENT_VIEW_JOIN}
         ORDER BY i.declared_at DESC, i.reference DESC`;
     // One statement per combination of filters (a bounded set), named after its text.
-    const name = `tocsin_incident_list_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    const name = statementName('tocsin_incident_list', text);
     const rows = await preparedQuery<IncidentViewRow & { total: number }>(this.db, name, text, params);
     const items = rows.filter((row) => row.id !== null).map(IncidentView.fromRow);
     return { items, total: rows[0]?.total ?? 0, limit: query.limit, offset: query.offset };

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ServiceView } from './catalogue/catalogue.dto';
 import { INCIDENT_STATUSES, IncidentStatus } from './domain/incident-status';
 import type { Severity } from './domain/severity-targets';
-import { Incident, INCIDENT_KINDS, IncidentKind } from './entities/incident.entity';
+import { INCIDENT_KINDS, IncidentKind } from './entities/incident.entity';
 import {
   IncidentParticipant,
   PARTICIPANT_ROLES,
@@ -77,45 +77,10 @@ export class IncidentView {
   @ApiProperty() updatedAt: Date;
   @ApiProperty() version: number;
 
-  static of(incident: Incident): IncidentView {
-    const active = (incident.participants ?? []).filter((p) => !p.leftAt);
-    return {
-      id: incident.id,
-      reference: incident.reference,
-      title: incident.title,
-      summary: incident.summary,
-      kind: incident.kind,
-      confidential: incident.confidential,
-      severity: incident.severity,
-      status: incident.status,
-      commander: {
-        id: incident.commanderId,
-        name: incident.commander?.name ?? '',
-        email: incident.commander?.email ?? '',
-      },
-      services: (incident.services ?? []).sort((a, b) => a.name.localeCompare(b.name)).map(ServiceView.of),
-      participants: active
-        .sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime())
-        .map(ParticipantView.of),
-      declaredAt: incident.declaredAt,
-      responseDueAt: incident.responseDueAt,
-      resolutionDueAt: incident.resolutionDueAt,
-      resolvedAt: incident.resolvedAt,
-      resolutionSummary: incident.resolutionSummary,
-      postmortemApprovedAt: incident.postmortemApprovedAt,
-      closedAt: incident.closedAt,
-      closeReason: incident.closeReason,
-      impactDefinedAt: incident.impactDefinedAt,
-      firstResponseAt: incident.firstResponseAt,
-      updateCadenceMinutes: incident.updateCadenceMinutes,
-      nextUpdateDueAt: incident.nextUpdateDueAt,
-      escalationLevel: incident.escalationLevel,
-      updatedAt: incident.updatedAt,
-      version: incident.version,
-    };
-  }
-
-  /** The same view from one row of `INCIDENT_VIEW_SELECT` (IncidentQueries): no entity hydration. */
+  /**
+   * The view from one row of `INCIDENT_VIEW_SELECT` (IncidentQueries), for reads and for the
+   * responses of writes alike: the one mapping from the database to the API.
+   */
   static fromRow(row: IncidentViewRow): IncidentView {
     return {
       id: row.id,

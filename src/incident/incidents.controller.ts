@@ -39,7 +39,8 @@ export class IncidentsController {
   @Roles('commander')
   @ApiOperation({ summary: 'Declare an incident; severity targets are computed from now' })
   async declare(@Body() body: DeclareIncidentDto, @CurrentActor() actor: Actor): Promise<IncidentView> {
-    return IncidentView.of(await this.declareIncident.execute(body, actor));
+    const incident = await this.declareIncident.execute(body, actor);
+    return this.queries.viewWritten(incident.id);
   }
 
   @Get()
@@ -64,7 +65,8 @@ export class IncidentsController {
     @Body() body: UpdateIncidentDto,
     @CurrentActor() actor: Actor,
   ): Promise<IncidentView> {
-    return IncidentView.of(await this.updateIncident.execute(id, body, actor));
+    const incident = await this.updateIncident.execute(id, body, actor);
+    return this.queries.viewWritten(incident.id);
   }
 
   @Post(':id/resolve')
@@ -77,9 +79,13 @@ export class IncidentsController {
     @Body() body: ResolveIncidentDto,
     @CurrentActor() actor: Actor,
   ): Promise<IncidentView> {
-    return IncidentView.of(
-      await this.resolveIncident.execute(id, body.summary, body.customerMessage ?? null, actor),
+    const incident = await this.resolveIncident.execute(
+      id,
+      body.summary,
+      body.customerMessage ?? null,
+      actor,
     );
+    return this.queries.viewWritten(incident.id);
   }
 
   @Post(':id/close')
@@ -92,7 +98,8 @@ export class IncidentsController {
     @Body() body: CloseIncidentDto,
     @CurrentActor() actor: Actor,
   ): Promise<IncidentView> {
-    return IncidentView.of(await this.closeIncident.execute(id, body.reason, actor));
+    const incident = await this.closeIncident.execute(id, body.reason, actor);
+    return this.queries.viewWritten(incident.id);
   }
 
   @Get(':id/timeline')

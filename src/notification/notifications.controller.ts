@@ -123,7 +123,7 @@ export class NotificationsController {
     @CurrentActor() actor: Actor,
   ): Promise<IncidentView> {
     await this.notices.setCadence(id, body.minutes, actor);
-    return IncidentView.of(await this.incidents.get(id, actor));
+    return this.incidents.view(id, actor);
   }
 
   @Get('deliveries')

@@ -81,6 +81,9 @@ describe('incidents', () => {
         updatedAt: '2026-03-02T09:00:00.000Z',
         version: 1,
       });
+      // A write answers with the same view a read gives, field for field.
+      const read = await t.http.get(`/api/v1/incidents/${res.body.id}`).set('Authorization', commander.auth);
+      expect(read.body).toEqual(res.body);
 
       const entries = await timeline(res.body.id);
       expect(entries).toEqual([

@@ -6,7 +6,6 @@ import { Clock } from '../../common/clock';
 import { ConflictError, ValidationError } from '../../common/domain-error';
 import { assertTransition } from '../domain/incident-status';
 import { Incident } from '../entities/incident.entity';
-import { IncidentQueries } from '../incident-queries';
 import { IncidentStore } from '../incident-store';
 import { appendTimeline } from '../timeline';
 
@@ -20,7 +19,6 @@ export class CloseIncident {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly store: IncidentStore,
-    private readonly queries: IncidentQueries,
   ) {}
 
   execute(idOrReference: string, reason: string | undefined, actor: Actor): Promise<Incident> {
@@ -51,7 +49,7 @@ export class CloseIncident {
       });
       Object.assign(incident, { status: 'closed', closedAt: at, closeReason: reason ?? null, updatedAt: at });
       await em.getRepository(Incident).save(incident);
-      return this.queries.load(em, incident.id);
+      return incident;
     });
   }
 }

@@ -10,7 +10,6 @@ import { severityTargets } from '../domain/severity-targets';
 import { Incident } from '../entities/incident.entity';
 import { IncidentParticipant } from '../entities/incident-participant.entity';
 import { DeclareIncidentDto } from '../incident.dto';
-import { IncidentQueries } from '../incident-queries';
 import { IncidentStore } from '../incident-store';
 import { appendTimeline } from '../timeline';
 
@@ -22,7 +21,6 @@ export class DeclareIncident {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly store: IncidentStore,
-    private readonly queries: IncidentQueries,
   ) {}
 
   execute(input: DeclareIncidentDto, actor: Actor): Promise<Incident> {
@@ -77,7 +75,8 @@ export class DeclareIncident {
         resolutionDueAt: targets.resolutionDueAt,
       },
     });
-    // The declarer sees what they declared even when it is confidential and they are not on it.
-    return this.queries.load(em, incident.id);
+    // The row as declared; the response view is read after commit (IncidentQueries.viewWritten),
+    // so the declarer sees what they declared even when it is confidential and they are not on it.
+    return incident;
   }
 }

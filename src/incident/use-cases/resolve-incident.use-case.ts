@@ -6,7 +6,6 @@ import { Clock } from '../../common/clock';
 import { assertTransition } from '../domain/incident-status';
 import { Incident } from '../entities/incident.entity';
 import { IncidentLifecycle } from '../incident-lifecycle';
-import { IncidentQueries } from '../incident-queries';
 import { IncidentStore } from '../incident-store';
 import { appendTimeline } from '../timeline';
 
@@ -17,7 +16,6 @@ export class ResolveIncident {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly store: IncidentStore,
-    private readonly queries: IncidentQueries,
     private readonly lifecycle: IncidentLifecycle,
   ) {}
 
@@ -51,7 +49,7 @@ export class ResolveIncident {
       });
       await em.getRepository(Incident).save(incident);
       await this.lifecycle.resolved({ em, incident, actor, customerMessage });
-      return this.queries.load(em, incident.id);
+      return incident;
     });
   }
 }

@@ -9,10 +9,10 @@ import { requireActiveStaff } from '../../staff/active-staff';
 import { resolveServices } from '../catalogue/catalogue.service';
 import { assertTransition, isOpen } from '../domain/incident-status';
 import { severityTargets } from '../domain/severity-targets';
+import { ServiceEntity } from '../catalogue/service.entity';
 import { Incident } from '../entities/incident.entity';
 import { IncidentParticipant } from '../entities/incident-participant.entity';
 import { UpdateIncidentDto } from '../incident.dto';
-import { IncidentQueries } from '../incident-queries';
 import { IncidentStore } from '../incident-store';
 import { appendTimeline } from '../timeline';
 
@@ -27,7 +27,6 @@ export class UpdateIncident {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly store: IncidentStore,
-    private readonly queries: IncidentQueries,
   ) {}
 
   execute(idOrReference: string, input: UpdateIncidentDto, actor: Actor): Promise<Incident> {
@@ -100,7 +99,7 @@ export class UpdateIncident {
 
       incident.updatedAt = at;
       await em.getRepository(Incident).save(incident);
-      return this.queries.load(em, incident.id);
+      return incident;
     });
   }
 
@@ -111,7 +110,11 @@ export class UpdateIncident {
     record: (type: string, data: Record<string, unknown>) => Promise<void>,
   ): Promise<void> {
     const services = await resolveServices(em, serviceIds);
-    const current = (await this.queries.load(em, incident.id)).services ?? [];
+    const current = await em
+      .createQueryBuilder()
+      .relation(Incident, 'services')
+      .of(incident.id)
+      .loadMany<ServiceEntity>();
     const added = services.filter((s) => !current.some((c) => c.id === s.id)).map((s) => s.id);
     const removed = current.filter((c) => !services.some((s) => s.id === c.id)).map((c) => c.id);
     if (added.length || removed.length) await record('incident.services_changed', { added, removed });
