@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         const r =
           rate === 'max'
             ? await run(s.url, s.requests, connections, duration)
-            : await pacedLoad(s.url, s.requests, rate, duration);
+            : await settleThen(() => pacedLoad(s.url, s.requests, rate, duration));
         const measured = { scenario: s.name, offered: rate, ...r };
         results.push(measured);
         console.log(
@@ -278,6 +278,12 @@ async function serve(kind: string): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
   process.send!({ port: (app.getHttpServer().address() as AddressInfo).port });
+}
+
+/** Two idle seconds first, so no process is still recovering from the run before (GC, sockets). */
+async function settleThen<T>(measure: () => Promise<T>): Promise<T> {
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  return measure();
 }
 
 function round(value: number): number {

@@ -23,6 +23,9 @@ export interface PacedResult {
  * response — so time spent queued behind a slow response (in the server or in this client's
  * socket pool) is measured, not hidden (no "coordinated omission").
  *
+ * The first `leadInSeconds` run at the same rate but are not counted (the ramp: sockets opened,
+ * statements prepared on connections the pool had not used yet).
+ *
  * autocannon's `overallRate` is not used for this: it gives each connection a budget per second
  * and spends it back to back at every second tick, so "500 req/s" arrives as one burst of 500 a
  * second and its latencies are those of a burst.
@@ -32,31 +35,34 @@ export async function pacedLoad(
   requests: PacedRequest[],
   rate: number,
   durationSeconds: number,
+  leadInSeconds = 1,
 ): Promise<PacedResult> {
   const { hostname, port } = new URL(base);
   // Enough sockets that the client never is the queue at the rates measured here.
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const total = Math.round(rate * durationSeconds);
+  const leadIn = Math.round(rate * leadInSeconds);
+  const total = leadIn + Math.round(rate * durationSeconds);
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
   const pending: Promise<void>[] = [];
 
-  const send = (next: PacedRequest, dueAt: number) =>
+  const send = (next: PacedRequest, dueAt: number, counted: boolean) =>
     new Promise<void>((done) => {
       const req = request(
         { agent, host: hostname, port, method: next.method, path: next.path, headers: next.headers },
         (res) => {
           res.resume();
           res.once('end', () => {
-            if (res.statusCode! >= 200 && res.statusCode! < 300) latencies.push(performance.now() - dueAt);
-            else non2xx++;
+            const ok = res.statusCode! >= 200 && res.statusCode! < 300;
+            if (counted && ok) latencies.push(performance.now() - dueAt);
+            else if (counted) non2xx++;
             done();
           });
         },
       );
       req.once('error', () => {
-        errors++;
+        if (counted) errors++;
         done();
       });
       req.end(next.body);
@@ -69,13 +75,13 @@ export async function pacedLoad(
     // Timers wake about once a millisecond: send every request that has fallen due since.
     const now = performance.now();
     while (sent < total && start + sent * interval <= now) {
-      pending.push(send(requests[sent % requests.length], start + sent * interval));
+      pending.push(send(requests[sent % requests.length], start + sent * interval, sent >= leadIn));
       sent++;
     }
     await new Promise((wake) => setTimeout(wake, Math.max(0, start + sent * interval - performance.now())));
   }
   await Promise.all(pending);
-  const elapsed = (performance.now() - start) / 1000;
+  const elapsed = (performance.now() - start) / 1000 - leadInSeconds;
   agent.destroy();
 
   latencies.sort((a, b) => a - b);
