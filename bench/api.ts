@@ -109,12 +109,13 @@ async function main(): Promise<void> {
     const chosen = scenarios.filter((s) => !only || only.includes(s.name));
     const reads = chosen.filter((s) => s.requests[0].method === 'GET');
     const writes = chosen.filter((s) => s.requests[0].method === 'POST');
-    // Steady rates first (reads, then writes), saturation last, so no steady run inherits the
-    // heap and queues a saturating run leaves behind. Writes at "max" only fill the database;
-    // their rising rates say enough.
+    // Reads at steady rates, then at maximum throughput, then writes (which grow the tables the
+    // reads scan): no steady read run inherits the heap a saturating run leaves behind. Writes
+    // at "max" only fill the database; their rising rates say enough.
     const plan: { s: (typeof scenarios)[number]; rate: number | 'max' }[] = [
-      ...[...reads, ...writes].flatMap((s) => rates.map((rate) => ({ s, rate }))),
+      ...reads.flatMap((s) => rates.map((rate) => ({ s, rate }))),
       ...reads.map((s) => ({ s, rate: 'max' as const })),
+      ...writes.flatMap((s) => rates.map((rate) => ({ s, rate }))),
     ];
 
     // Warm both servers (JIT, pools, prepared statements) at the top rate, unmeasured, long
