@@ -75,7 +75,10 @@ export class FaultRelay {
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    // At most 2 s; the timer is cleared so it does not keep the test process alive after.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+    clearTimeout(timer);
   }
 
   /** Message-ID → how many times it arrived. */
