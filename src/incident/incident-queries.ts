@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/roles';
 import { Page } from '../common/pagination';
 import { NotFoundError } from '../common/domain-error';
@@ -51,24 +51,12 @@ export class IncidentQueries {
    * incident, its commander, services and active participants), mapped from the raw row.
    */
   async view(idOrReference: string, actor: Actor): Promise<IncidentView> {
-    return this.readView(idOrReference, actor);
-  }
-
-  /**
-   * The view of an incident its caller has just written: the use case has checked visibility
-   * already (an edit may even have taken the caller off a confidential incident), so none here.
-   */
-  async viewWritten(id: string): Promise<IncidentView> {
-    return this.readView(id, null);
-  }
-
-  private async readView(idOrReference: string, actor: Actor | null): Promise<IncidentView> {
     let match: string;
     if (UUID_PATTERN.test(idOrReference)) match = 'i.id = $1';
     else if (INCIDENT_REFERENCE_PATTERN.test(idOrReference)) match = 'i.reference = $1';
     else throw new NotFoundError('incident', idOrReference);
     const params: unknown[] = [idOrReference];
-    const visible = actor ? this.store.visibilitySql(actor, (value) => `$${params.push(value)}`) : null;
+    const visible = this.store.visibilitySql(actor, (value) => `$${params.push(value)}`);
     const [row] = await preparedQuery<IncidentViewRow>(
       this.db,
       `tocsin_incident_view_${match === 'i.id = $1' ? 'id' : 'ref'}${visible ? '_staff' : ''}`,
@@ -78,6 +66,21 @@ export class IncidentQueries {
     );
     if (!row) throw new NotFoundError('incident', idOrReference);
     return IncidentView.fromRow(row);
+  }
+
+  /**
+   * The response of a write, read with the same columns inside the write's transaction: if
+   * reading it fails, the write rolls back with it (and an Idempotency-Key stays free for the
+   * retry). No visibility check: the use case has checked, and the declarer of a confidential
+   * incident, or a commander who just handed over, still gets what they wrote.
+   */
+  async viewWritten(em: EntityManager, id: string): Promise<IncidentView> {
+    const rows: IncidentViewRow[] = await em.query(
+      `SELECT ${INCIDENT_VIEW_SELECT} FROM incidents i ${INCIDENT_VIEW_JOIN} WHERE i.id = $1`,
+      [id],
+    );
+    if (!rows[0]) throw new NotFoundError('incident', id);
+    return IncidentView.fromRow(rows[0]);
   }
 
   /**

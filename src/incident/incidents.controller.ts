@@ -39,8 +39,7 @@ export class IncidentsController {
   @Roles('commander')
   @ApiOperation({ summary: 'Declare an incident; severity targets are computed from now' })
   async declare(@Body() body: DeclareIncidentDto, @CurrentActor() actor: Actor): Promise<IncidentView> {
-    const incident = await this.declareIncident.execute(body, actor);
-    return this.queries.viewWritten(incident.id);
+    return this.declareIncident.execute(body, actor);
   }
 
   @Get()
@@ -65,8 +64,7 @@ export class IncidentsController {
     @Body() body: UpdateIncidentDto,
     @CurrentActor() actor: Actor,
   ): Promise<IncidentView> {
-    const incident = await this.updateIncident.execute(id, body, actor);
-    return this.queries.viewWritten(incident.id);
+    return this.updateIncident.execute(id, body, actor);
   }
 
   @Post(':id/resolve')
@@ -79,13 +77,7 @@ export class IncidentsController {
     @Body() body: ResolveIncidentDto,
     @CurrentActor() actor: Actor,
   ): Promise<IncidentView> {
-    const incident = await this.resolveIncident.execute(
-      id,
-      body.summary,
-      body.customerMessage ?? null,
-      actor,
-    );
-    return this.queries.viewWritten(incident.id);
+    return this.resolveIncident.execute(id, body.summary, body.customerMessage ?? null, actor);
   }
 
   @Post(':id/close')
@@ -98,8 +90,7 @@ export class IncidentsController {
     @Body() body: CloseIncidentDto,
     @CurrentActor() actor: Actor,
   ): Promise<IncidentView> {
-    const incident = await this.closeIncident.execute(id, body.reason, actor);
-    return this.queries.viewWritten(incident.id);
+    return this.closeIncident.execute(id, body.reason, actor);
   }
 
   @Get(':id/timeline')

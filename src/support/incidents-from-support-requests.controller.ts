@@ -2,7 +2,6 @@ import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import type { Actor } from '../auth/roles';
-import { IncidentQueries } from '../incident/incident-queries';
 import { DeclareFromSupportRequestsDto } from './support-request.dto';
 import { DeclaredFromSupportRequestsView, SupportRequestView } from './support-request.view';
 import { DeclareIncidentFromSupportRequests } from './use-cases/declare-incident-from-support-requests.use-case';
@@ -11,10 +10,7 @@ import { DeclareIncidentFromSupportRequests } from './use-cases/declare-incident
 @ApiBearerAuth()
 @Controller('api/v1/incidents')
 export class IncidentsFromSupportRequestsController {
-  constructor(
-    private readonly declare: DeclareIncidentFromSupportRequests,
-    private readonly incidents: IncidentQueries,
-  ) {}
+  constructor(private readonly declare: DeclareIncidentFromSupportRequests) {}
 
   /** Declaring an incident is a commander's act, as with POST /incidents. */
   @Post('from-support-requests')
@@ -28,7 +24,7 @@ export class IncidentsFromSupportRequestsController {
   ): Promise<DeclaredFromSupportRequestsView> {
     const result = await this.declare.execute(body, actor);
     return {
-      incident: await this.incidents.viewWritten(result.incident.id),
+      incident: result.incident,
       supportRequests: result.requests.map(SupportRequestView.of),
       proposedCustomers: result.proposedCustomers,
     };

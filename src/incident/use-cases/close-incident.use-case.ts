@@ -6,6 +6,8 @@ import { Clock } from '../../common/clock';
 import { ConflictError, ValidationError } from '../../common/domain-error';
 import { assertTransition } from '../domain/incident-status';
 import { Incident } from '../entities/incident.entity';
+import { IncidentQueries } from '../incident-queries';
+import { IncidentView } from '../incident.view';
 import { IncidentStore } from '../incident-store';
 import { appendTimeline } from '../timeline';
 
@@ -19,9 +21,10 @@ export class CloseIncident {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly store: IncidentStore,
+    private readonly queries: IncidentQueries,
   ) {}
 
-  execute(idOrReference: string, reason: string | undefined, actor: Actor): Promise<Incident> {
+  execute(idOrReference: string, reason: string | undefined, actor: Actor): Promise<IncidentView> {
     return this.db.transaction(async (em) => {
       const incident = await this.store.get(em, idOrReference, actor, { lock: true });
       assertTransition(incident.status, 'closed');
@@ -49,7 +52,7 @@ export class CloseIncident {
       });
       Object.assign(incident, { status: 'closed', closedAt: at, closeReason: reason ?? null, updatedAt: at });
       await em.getRepository(Incident).save(incident);
-      return incident;
+      return this.queries.viewWritten(em, incident.id);
     });
   }
 }

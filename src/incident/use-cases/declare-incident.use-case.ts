@@ -10,6 +10,8 @@ import { severityTargets } from '../domain/severity-targets';
 import { Incident } from '../entities/incident.entity';
 import { IncidentParticipant } from '../entities/incident-participant.entity';
 import { DeclareIncidentDto } from '../incident.dto';
+import { IncidentQueries } from '../incident-queries';
+import { IncidentView } from '../incident.view';
 import { IncidentStore } from '../incident-store';
 import { appendTimeline } from '../timeline';
 
@@ -21,10 +23,15 @@ export class DeclareIncident {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly store: IncidentStore,
+    private readonly queries: IncidentQueries,
   ) {}
 
-  execute(input: DeclareIncidentDto, actor: Actor): Promise<Incident> {
-    return this.db.transaction((em) => this.executeIn(em, input, actor));
+  /** Declares and answers with the incident's view, read in the same transaction. */
+  execute(input: DeclareIncidentDto, actor: Actor): Promise<IncidentView> {
+    return this.db.transaction(async (em) => {
+      const incident = await this.executeIn(em, input, actor);
+      return this.queries.viewWritten(em, incident.id);
+    });
   }
 
   /** The same, inside the caller's transaction (declaring together with other changes). */
@@ -75,8 +82,6 @@ export class DeclareIncident {
         resolutionDueAt: targets.resolutionDueAt,
       },
     });
-    // The row as declared; the response view is read after commit (IncidentQueries.viewWritten),
-    // so the declarer sees what they declared even when it is confidential and they are not on it.
     return incident;
   }
 }

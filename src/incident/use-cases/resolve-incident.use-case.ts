@@ -6,6 +6,8 @@ import { Clock } from '../../common/clock';
 import { assertTransition } from '../domain/incident-status';
 import { Incident } from '../entities/incident.entity';
 import { IncidentLifecycle } from '../incident-lifecycle';
+import { IncidentQueries } from '../incident-queries';
+import { IncidentView } from '../incident.view';
 import { IncidentStore } from '../incident-store';
 import { appendTimeline } from '../timeline';
 
@@ -17,6 +19,7 @@ export class ResolveIncident {
     private readonly clock: Clock,
     private readonly store: IncidentStore,
     private readonly lifecycle: IncidentLifecycle,
+    private readonly queries: IncidentQueries,
   ) {}
 
   execute(
@@ -24,7 +27,7 @@ export class ResolveIncident {
     summary: string,
     customerMessage: string | null,
     actor: Actor,
-  ): Promise<Incident> {
+  ): Promise<IncidentView> {
     return this.db.transaction(async (em) => {
       const incident = await this.store.get(em, idOrReference, actor, { lock: true });
       assertTransition(incident.status, 'resolved');
@@ -49,7 +52,7 @@ export class ResolveIncident {
       });
       await em.getRepository(Incident).save(incident);
       await this.lifecycle.resolved({ em, incident, actor, customerMessage });
-      return incident;
+      return this.queries.viewWritten(em, incident.id);
     });
   }
 }

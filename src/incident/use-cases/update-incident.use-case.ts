@@ -13,6 +13,8 @@ import { ServiceEntity } from '../catalogue/service.entity';
 import { Incident } from '../entities/incident.entity';
 import { IncidentParticipant } from '../entities/incident-participant.entity';
 import { UpdateIncidentDto } from '../incident.dto';
+import { IncidentQueries } from '../incident-queries';
+import { IncidentView } from '../incident.view';
 import { IncidentStore } from '../incident-store';
 import { appendTimeline } from '../timeline';
 
@@ -27,9 +29,10 @@ export class UpdateIncident {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly store: IncidentStore,
+    private readonly queries: IncidentQueries,
   ) {}
 
-  execute(idOrReference: string, input: UpdateIncidentDto, actor: Actor): Promise<Incident> {
+  execute(idOrReference: string, input: UpdateIncidentDto, actor: Actor): Promise<IncidentView> {
     const { note, ...changes } = input;
     if (Object.values(changes).every((value) => value === undefined)) {
       throw ValidationError.field('body', 'nonEmpty', 'Give at least one field to change');
@@ -99,7 +102,7 @@ export class UpdateIncident {
 
       incident.updatedAt = at;
       await em.getRepository(Incident).save(incident);
-      return incident;
+      return this.queries.viewWritten(em, incident.id);
     });
   }
 

@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../../auth/roles';
 import { Clock } from '../../common/clock';
 import type { Incident } from '../../incident/entities/incident.entity';
+import { IncidentQueries } from '../../incident/incident-queries';
+import type { IncidentView } from '../../incident/incident.view';
 import { appendTimeline } from '../../incident/timeline';
 import { DeclareIncident } from '../../incident/use-cases/declare-incident.use-case';
 import { SupportRequest } from '../support-request.entity';
@@ -18,7 +20,8 @@ export interface ProposedCustomer {
 }
 
 export interface DeclaredFromSupportRequests {
-  incident: Incident;
+  /** Read in the same transaction, like every write's response. */
+  incident: IncidentView;
   requests: SupportRequest[];
   proposedCustomers: ProposedCustomer[];
 }
@@ -36,6 +39,7 @@ export class DeclareIncidentFromSupportRequests {
     private readonly store: SupportRequestStore,
     private readonly declare: DeclareIncident,
     private readonly links: LinkSupportRequest,
+    private readonly incidents: IncidentQueries,
   ) {}
 
   execute(input: DeclareFromSupportRequestsDto, actor: Actor): Promise<DeclaredFromSupportRequests> {
@@ -46,7 +50,7 @@ export class DeclareIncidentFromSupportRequests {
       const now = this.clock.now();
       for (const request of requests) await this.links.linkIn(em, request, incident, actor, now);
       const proposedCustomers = await this.propose(em, incident, requests, actor, now);
-      return { incident, requests, proposedCustomers };
+      return { incident: await this.incidents.viewWritten(em, incident.id), requests, proposedCustomers };
     });
   }
 
