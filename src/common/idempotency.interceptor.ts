@@ -82,7 +82,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      // Round-trip through JSON so the replay is byte-for-byte what the first caller received.
+      // Round-trip through JSON so the replay is the JSON value the first caller received (Dates as
+      // their strings); jsonb keeps the values, not the order of an object's keys.
       const response = body === undefined ? null : JSON.parse(JSON.stringify(body));
       await repo.update({ tokenId, key }, { statusCode: status, response });
       return body;
