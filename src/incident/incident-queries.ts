@@ -37,6 +37,8 @@ const INCIDENT_VIEW_SELECT = `
      FROM incident_participants p LEFT JOIN staff_members m ON m.id = p.staff_member_id
     WHERE p.incident_id = i.id AND p.left_at IS NULL) AS participants`;
 const INCIDENT_VIEW_JOIN = 'LEFT JOIN staff_members c ON c.id = i.commander_id';
+/** One incident's view, to be narrowed by a WHERE on alias `i` (GET and write responses). */
+const ONE_INCIDENT_VIEW = `SELECT ${INCIDENT_VIEW_SELECT} FROM incidents i ${INCIDENT_VIEW_JOIN}`;
 
 /** Read side of the incident aggregate: one incident with its parts, filtered lists, the timeline. */
 @Injectable()
@@ -60,8 +62,7 @@ export class IncidentQueries {
     const [row] = await preparedQuery<IncidentViewRow>(
       this.db,
       `tocsin_incident_view_${match === 'i.id = $1' ? 'id' : 'ref'}${visible ? '_staff' : ''}`,
-      `SELECT ${INCIDENT_VIEW_SELECT} FROM incidents i ${INCIDENT_VIEW_JOIN}
-        WHERE ${match}${visible ? ` AND ${visible}` : ''}`,
+      `${ONE_INCIDENT_VIEW} WHERE ${match}${visible ? ` AND ${visible}` : ''}`,
       params,
     );
     if (!row) throw new NotFoundError('incident', idOrReference);
@@ -75,10 +76,7 @@ export class IncidentQueries {
    * incident, or a commander who just handed over, still gets what they wrote.
    */
   async viewWritten(em: EntityManager, id: string): Promise<IncidentView> {
-    const rows: IncidentViewRow[] = await em.query(
-      `SELECT ${INCIDENT_VIEW_SELECT} FROM incidents i ${INCIDENT_VIEW_JOIN} WHERE i.id = $1`,
-      [id],
-    );
+    const rows: IncidentViewRow[] = await em.query(`${ONE_INCIDENT_VIEW} WHERE i.id = $1`, [id]);
     if (!rows[0]) throw new NotFoundError('incident', id);
     return IncidentView.fromRow(rows[0]);
   }

@@ -18,8 +18,8 @@ export class ResolveIncident {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly store: IncidentStore,
-    private readonly lifecycle: IncidentLifecycle,
     private readonly queries: IncidentQueries,
+    private readonly lifecycle: IncidentLifecycle,
   ) {}
 
   execute(
