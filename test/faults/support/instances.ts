@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../support/free-port';
-import { sleep, waitFor } from './wait';
+import { sleep, waitFor, withTimeout } from './wait';
 
 /** The built service, as production runs it (`node dist/src/main.js`); FAULTS_MAIN picks another build. */
 const MAIN = process.env.FAULTS_MAIN ?? join(__dirname, '../../../dist/src/main.js');
@@ -88,28 +88,14 @@ export class Instance {
   async kill(): Promise<void> {
     if (!this.alive) return;
     this.child!.kill('SIGKILL');
-    await withTimeout(this.exited, 10_000);
+    await withTimeout(this.exited, 10_000, 'no exit');
   }
 
   /** SIGTERM and the graceful shutdown; returns the exit code. */
   async terminate(withinMs = 30_000): Promise<number | null> {
     if (!this.alive) return this.child?.exitCode ?? null;
     this.child!.kill('SIGTERM');
-    return withTimeout(this.exited, withinMs);
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no exit within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
+    return withTimeout(this.exited, withinMs, 'no exit');
   }
 }
 
