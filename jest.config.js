@@ -3,7 +3,7 @@ const { join } = require('node:path');
 
 // NestJS 12, nodemailer 10, smtp-server 3 and several of their dependencies are ES modules only:
 // Jest on Node 20 cannot require() them from CommonJS, so @swc/jest transforms every package
-// that declares "type": "module" (DESIGN.md, "Toolchain facts"). Found by scanning, so a new
+// that declares "type": "module" (README, "Development"). Found by scanning, so a new
 // ES-only dependency needs no edit here.
 function esModulePackages(dir = join(__dirname, 'node_modules')) {
   const names = [];
@@ -48,5 +48,7 @@ module.exports = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
-  testTimeout: 30000,
+  // A guard against a hung test, not a speed check: on a machine shared with other jobs (two CI
+  // runs on one runner) a file's heavy tests took 4× their idle time and passed 30 s.
+  testTimeout: 120_000,
 };

@@ -29,7 +29,6 @@ type Incident = { id: string; reference: string; title: string };
  * reference or ids.
  */
 describe('customer portal isolation between customers', () => {
-  jest.setTimeout(60_000);
   let t: TestApp;
   let sink: SmtpSink;
   let worker: DeliveryWorker;
@@ -167,12 +166,12 @@ describe('customer portal isolation between customers', () => {
       .set('Authorization', commander)
       .expect(200);
     await t.http
-      .put(`/api/v1/incidents/${incidentId}/notifications/${notices.body[0].id}`)
+      .put(`/api/v1/incidents/${incidentId}/notifications/${notices.body.items[0].id}`)
       .set('Authorization', commander)
       .send({ actions: 'Our engineers are on it.' })
       .expect(200);
     await t.http
-      .post(`/api/v1/incidents/${incidentId}/notifications/${notices.body[0].id}/approve`)
+      .post(`/api/v1/incidents/${incidentId}/notifications/${notices.body.items[0].id}/approve`)
       .set('Authorization', commander)
       .expect(200);
   }

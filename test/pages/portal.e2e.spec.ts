@@ -26,7 +26,6 @@ interface Customer {
  * links get nothing; pages are accessible, fit a phone and print without their forms.
  */
 describe('customer portal (browser)', () => {
-  jest.setTimeout(60_000);
   let t: TestApp;
   let sink: SmtpSink;
   let worker: DeliveryWorker;
@@ -111,12 +110,12 @@ describe('customer portal (browser)', () => {
       .set('Authorization', commander.auth)
       .expect(200);
     await t.http
-      .put(`/api/v1/incidents/${incidentId}/notifications/${notices.body[0].id}`)
+      .put(`/api/v1/incidents/${incidentId}/notifications/${notices.body.items[0].id}`)
       .set('Authorization', commander.auth)
       .send(texts)
       .expect(200);
     await t.http
-      .post(`/api/v1/incidents/${incidentId}/notifications/${notices.body[0].id}/approve`)
+      .post(`/api/v1/incidents/${incidentId}/notifications/${notices.body.items[0].id}/approve`)
       .set('Authorization', commander.auth)
       .expect(200);
   }

@@ -1,6 +1,6 @@
 import { ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
-import { freePort } from './free-port';
+import { listenOnFreePort } from './free-port';
 
 export interface ReceivedMail {
   envelopeTo: string[];
@@ -22,7 +22,6 @@ export class SmtpSink {
   port = 0;
 
   async start(): Promise<this> {
-    this.port = await freePort();
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
@@ -55,7 +54,8 @@ export class SmtpSink {
         });
       },
     });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', () => resolve()));
+    // Port 0: the OS gives a port nobody holds, so there is no probe-then-bind race.
+    this.port = await listenOnFreePort(this.server.server);
     return this;
   }
 

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../support/free-port';
-import { sleep, waitFor, withTimeout } from './wait';
+import { waitFor, withTimeout } from './wait';
 
 /** The built service, as production runs it (`node dist/src/main.js`); FAULTS_MAIN picks another build. */
 const MAIN = process.env.FAULTS_MAIN ?? join(__dirname, '../../../dist/src/main.js');
@@ -64,23 +64,26 @@ export class Instance {
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    // 'close' comes after 'exit' once the output pipes are drained too: nothing of it is left running.
+    this.exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
     return this;
   }
 
   async healthy(withinMs = 60_000): Promise<this> {
-    await waitFor(
+    const state = await waitFor(
       `${this.name} healthy`,
       async () => {
-        if (this.child && !this.alive) throw new Error(`${this.name} exited:\n${this.output()}`);
+        // An exit ends the wait at once (a thrown error would only be retried until the deadline).
+        if (this.child && !this.alive) return 'exited';
         const res = await fetch(`${this.base}/health`, { signal: AbortSignal.timeout(2_000) });
-        return res.status === 200;
+        return res.status === 200 && 'healthy';
       },
       withinMs,
       200,
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n--- ${this.name} output ---\n${this.output()}`);
     });
+    if (state === 'exited') throw new Error(`${this.name} exited before it was healthy:\n${this.output()}`);
     return this;
   }
 
@@ -107,5 +110,4 @@ export async function killAll(instances: (Instance | undefined)[]): Promise<void
       await i.kill().catch(() => undefined);
     }),
   );
-  await sleep(50);
 }

@@ -31,6 +31,7 @@ export class FaultRelay {
 
   async start(): Promise<this> {
     if (this.server) return this;
+    // Claimed for this process (see freePort), so the port is still ours when the relay comes back.
     this.port ||= await freePort();
     const server = new SMTPServer({
       authOptional: true,
