@@ -19,6 +19,7 @@ import {
   catchError,
   concatMap,
   EMPTY,
+  filter,
   from,
   interval,
   map,
@@ -29,15 +30,15 @@ import {
   takeUntil,
   throttleTime,
 } from 'rxjs';
-import { AuthenticatedRequest, Public } from '../auth/auth.decorators';
-import type { Actor } from '../auth/roles';
+import { Public } from '../auth/auth.decorators';
 import { Clock } from '../common/clock';
 import { ChangeListener } from '../live/change-listener';
 import { sendHtml } from '../pages/html-reply';
 import { Language, pickLanguage } from '../pages/language';
 import { PageRenderer } from '../pages/page-renderer';
 import { BoardQueries } from './board.queries';
-import { BoardSession, BoardSessionGuard } from './board-session';
+import { BoardRequest, BoardSession, BoardSessionGuard, BoardSessionState } from './board-session';
+import { BoardSessionWatch } from './session-watch';
 
 /** At most one snapshot per connection per this interval, however many changes arrive. */
 const SNAPSHOT_THROTTLE_MS = 200;
@@ -52,8 +53,9 @@ const LISTEN_WAIT_MS = 2_000;
  * The incident board for commanders: an HTML page, a sign-in form (the staff token goes into an
  * HttpOnly cookie, see BoardSession) and a server-sent event stream. The stream sends a snapshot
  * on connect and again after every change announced on `tocsin_changes` (LISTEN/NOTIFY, so a
- * delivery worker in another process counts too). Routes are @Public for the bearer guard
- * because the board authenticates with its cookie instead. HTML, so left out of OpenAPI.
+ * delivery worker in another process counts too), and ends when the session does (revocation,
+ * deactivation, expiry, 12 h after sign-in; BoardSessionWatch). Routes are @Public for the bearer
+ * guard because the board authenticates with its cookie instead. HTML, so left out of OpenAPI.
  */
 @ApiExcludeController()
 @Controller('board')
@@ -67,6 +69,7 @@ export class BoardController implements OnModuleDestroy {
     private readonly session: BoardSession,
     private readonly pages: PageRenderer,
     private readonly listener: ChangeListener,
+    private readonly watch: BoardSessionWatch,
     private readonly clock: Clock,
   ) {}
 
@@ -128,39 +131,52 @@ export class BoardController implements OnModuleDestroy {
   @Sse('events')
   @UseGuards(BoardSessionGuard)
   async events(
-    @Req() request: AuthenticatedRequest & FastifyRequest,
+    @Req() request: BoardRequest & FastifyRequest,
     @Query('lang') langParam: unknown,
     @Headers('accept-language') accept: string | undefined,
   ): Promise<Observable<MessageEvent>> {
-    const actor = request.actor!;
+    const session = request.boardSession!;
     const lang = pickLanguage(langParam, accept);
-    // Listen before the first snapshot, so no change falls between the two.
-    await Promise.race([this.listener.listening(), new Promise((r) => setTimeout(r, LISTEN_WAIT_MS))]);
+    // Listen before the first snapshot, so no change (and no revocation) falls between the two.
+    await this.listenerReady();
     const snapshots = merge(of(null), this.listener.changes(), interval(RESYNC_MS)).pipe(
       throttleTime(SNAPSHOT_THROTTLE_MS, asyncScheduler, { leading: true, trailing: true }),
       concatMap(() =>
-        from(this.snapshotEvent(actor, lang)).pipe(
+        from(this.snapshotEvent(session, lang)).pipe(
           catchError((error: unknown) => {
             this.logger.warn({ err: error }, 'board snapshot failed; the next change retries');
             return EMPTY;
           }),
         ),
       ),
+      filter((event): event is MessageEvent => event !== undefined),
     );
     const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: '' })));
-    return merge(snapshots, heartbeat).pipe(takeUntil(this.closing));
+    // Ending the session completes the stream (Nest then ends the response) and drops a snapshot
+    // still being built; unsubscribing stops the watch and every interval above.
+    return merge(snapshots, heartbeat).pipe(takeUntil(merge(this.watch.ended(session), this.closing)));
   }
 
-  private async snapshotEvent(actor: Actor, lang: Language): Promise<MessageEvent> {
-    const snapshot = await this.queries.snapshot(actor, this.clock.now());
-    return {
-      type: 'snapshot',
-      data: {
-        now: snapshot.now.toISOString(),
-        totals: snapshot.totals,
-        html: this.pages.fragment('board/cards', lang, snapshot),
-      },
-    };
+  /** Waits for the LISTEN connection, at most LISTEN_WAIT_MS; the timer is cleared either way. */
+  private async listenerReady(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.listener.listening(),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, LISTEN_WAIT_MS))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A snapshot, or undefined if the session ended while it was built (nothing is sent then). */
+  private async snapshotEvent(session: BoardSessionState, lang: Language): Promise<MessageEvent | undefined> {
+    const snapshot = await this.queries.snapshot(session.actor, this.clock.now());
+    const html = this.pages.fragment('board/cards', lang, snapshot);
+    // Asked after the read: a snapshot goes out only if the token still authenticated afterwards.
+    if (!(await this.watch.stillOpen(session))) return undefined;
+    return { type: 'snapshot', data: { now: snapshot.now.toISOString(), totals: snapshot.totals, html } };
   }
 
   private renderLogin(reply: FastifyReply, lang: Language, error: string | undefined, status: number) {

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { debounceTime, groupBy, mergeMap, Observable, share, Subject } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { Change, CHANGES_CHANNEL, parseChange } from './notify-change';
+import { parseSessionSignal, SessionSignal, SESSIONS_CHANNEL } from './notify-session';
 
 /** Changes to one incident closer together than this reach the views once. */
 export const CHANGE_DEBOUNCE_MS = 150;
@@ -11,16 +12,19 @@ const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 30_000;
 
 /**
- * LISTENs on `tocsin_changes` with one dedicated connection (not a pool client: a pooled
- * connection would be handed to other queries), so changes made by any process — another API
- * instance, a separate delivery worker — reach this one's live views. Started on first use.
+ * LISTENs on `tocsin_changes` and `tocsin_sessions` with one dedicated connection (not a pool
+ * client: a pooled connection would be handed to other queries), so changes made by any
+ * process — another API instance, a separate delivery worker — reach this one's live views,
+ * and so do revocations and deactivations, which end its board streams. Started on first use.
  * A lost connection is retried with capped exponential backoff; after reconnecting, views are
- * told to refresh everything, since notifications sent meanwhile are gone.
+ * told to refresh everything and sessions to be re-checked, since notifications sent meanwhile
+ * are gone.
  */
 @Injectable()
 export class ChangeListener implements OnApplicationShutdown {
   private readonly logger = new Logger(ChangeListener.name);
   private readonly raw = new Subject<Change>();
+  private readonly sessions = new Subject<SessionSignal>();
   private readonly debounced: Observable<Change>;
   private readonly url: string;
   private client?: Client;
@@ -49,6 +53,12 @@ export class ChangeListener implements OnApplicationShutdown {
     return this.debounced;
   }
 
+  /** Ended sessions from every process, undebounced (a stream must close at once). */
+  sessionSignals(): Observable<SessionSignal> {
+    this.start();
+    return this.sessions.asObservable();
+  }
+
   /** Resolves once the first LISTEN is in place (tests wait for it before changing things). */
   listening(): Promise<void> {
     this.start();
@@ -67,6 +77,7 @@ export class ChangeListener implements OnApplicationShutdown {
     void client?.end().catch(() => undefined);
     this.onListening?.();
     this.raw.complete();
+    this.sessions.complete();
   }
 
   private start(): void {
@@ -81,12 +92,14 @@ export class ChangeListener implements OnApplicationShutdown {
     const client = new Client({ connectionString: this.url, application_name: 'tocsin-listener' });
     client.on('notification', (message) => {
       if (message.channel === CHANGES_CHANNEL) this.raw.next(parseChange(message.payload));
+      else if (message.channel === SESSIONS_CHANNEL) this.sessions.next(parseSessionSignal(message.payload));
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+      await client.query(`LISTEN ${SESSIONS_CHANNEL}`);
     } catch (error) {
       void client.end().catch(() => undefined);
       this.logger.warn({ err: error }, 'could not LISTEN for changes; retrying');
@@ -101,7 +114,10 @@ export class ChangeListener implements OnApplicationShutdown {
     this.client = client;
     this.failures = 0;
     this.onListening?.();
-    if (reconnected) this.raw.next({ incidentId: null, kind: 'listener.reconnected' });
+    if (reconnected) {
+      this.raw.next({ incidentId: null, kind: 'listener.reconnected' });
+      this.sessions.next({ recheck: true });
+    }
   }
 
   private lost(client: Client, error?: Error): void {

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { lockName } from '../common/advisory-lock';
 import { ConflictError, NotFoundError } from '../common/domain-error';
 import { Page } from '../common/pagination';
+import { notifySessionEnd } from '../live/notify-session';
 import { CreateStaffMemberDto, UpdateStaffMemberDto } from './staff.dto';
 import { StaffMember } from './staff-member.entity';
 
@@ -42,8 +43,12 @@ export class StaffService {
       if (input.email && input.email.toLowerCase() !== staff.email.toLowerCase()) {
         await this.assertEmailFree(em, input.email);
       }
+      const deactivated = staff.active && input.active === false;
       Object.assign(staff, input);
-      return em.getRepository(StaffMember).save(staff);
+      const saved = await em.getRepository(StaffMember).save(staff);
+      // Their tokens stop working at commit; so do their open board streams, on every instance.
+      if (deactivated) await notifySessionEnd(em, { staffMemberId: id });
+      return saved;
     });
   }
 

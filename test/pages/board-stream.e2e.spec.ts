@@ -1,5 +1,6 @@
 import { get, IncomingMessage } from 'node:http';
 import { staffWithToken } from '../support/fixtures';
+import { boardCookie } from '../support/sse';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** The board's event stream over plain HTTP: the SSE wire format, and shutdown with a board open. */
@@ -14,11 +15,11 @@ describe('board event stream', () => {
     t = await startTestApp();
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const commander = await staffWithToken(t, ['commander']);
-    const token = commander.auth.replace('Bearer ', '');
+    const cookie = await boardCookie(t, commander.auth.replace('Bearer ', ''));
 
     const url = `${await t.app.getUrl()}/board/events`;
     const response = await new Promise<IncomingMessage>((resolve, reject) =>
-      get(url, { headers: { cookie: `tocsin_board=${token}` } }, resolve).on('error', reject),
+      get(url, { headers: { cookie } }, resolve).on('error', reject),
     );
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/event-stream/);

@@ -139,7 +139,7 @@ describe('incident board (browser, SSE, LISTEN/NOTIFY)', () => {
       .expect(200);
     t.clock.advanceMinutes(4);
     await t.http
-      .post(`/api/v1/incidents/${incident.id}/notifications/${notices.body[0].id}/approve`)
+      .post(`/api/v1/incidents/${incident.id}/notifications/${notices.body.items[0].id}/approve`)
       .set('Authorization', commander.auth)
       .expect(200);
     // The approval commits a NOTIFY too: the next update is now due.
@@ -209,5 +209,24 @@ describe('incident board (browser, SSE, LISTEN/NOTIFY)', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${base}/board/login`);
     expect(await browser.context.cookies(base + '/board')).toEqual([]);
+  });
+
+  it('takes the cards off the screen when the session ends elsewhere (token revoked)', async () => {
+    const nightShift = await staffWithToken(t, ['commander'], 'night-commander');
+    await page.goto(`${base}/board/login`);
+    await page.getByLabel('Access token').fill(nightShift.auth.replace('Bearer ', ''));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForFunction(() => document.getElementById('board')?.dataset.live === 'connected');
+    expect(await page.locator('.card').count()).toBe(1);
+
+    await t.http.delete(`/api/v1/tokens/${nightShift.tokenId}`).set('Authorization', t.admin).expect(204);
+    await page.waitForFunction(() => document.getElementById('board')?.dataset.live === 'ended', undefined, {
+      timeout: 10_000,
+    });
+    expect(await page.locator('.card').count()).toBe(0);
+    expect(await page.locator('#live-status').innerText()).toContain('Sign in again');
+    // The browser's attempt to resume the stream was refused.
+    expect(browser.problems.splice(0)).toEqual([expect.stringContaining('401')]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 });

@@ -2,11 +2,13 @@ import { Client } from 'pg';
 import { firstValueFrom, Subscription, take, toArray } from 'rxjs';
 import { ChangeListener } from '../../src/live/change-listener';
 import { Change, notifyChange } from '../../src/live/notify-change';
+import { notifySessionEnd } from '../../src/live/notify-session';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * The LISTEN side on its own: notifications from any connection arrive, bursts for one incident
- * are debounced into one, and a killed listener connection comes back (with a "resync").
+ * are debounced into one, ended sessions arrive on the same connection, and a killed listener
+ * connection comes back (with a "resync" and a session re-check).
  */
 describe('change listener (LISTEN/NOTIFY)', () => {
   let t: TestApp;
@@ -59,9 +61,20 @@ describe('change listener (LISTEN/NOTIFY)', () => {
     );
   });
 
+  it('passes ended sessions on undebounced, and a payload it does not understand as a re-check', async () => {
+    const signals = firstValueFrom(listener.sessionSignals().pipe(take(3), toArray()));
+    await notifySessionEnd(t.db, { tokenId: incidentA });
+    await other.query(`SELECT pg_notify('tocsin_sessions', $1)`, [
+      JSON.stringify({ staffMemberId: incidentB }),
+    ]);
+    await other.query(`SELECT pg_notify('tocsin_sessions', 'not json')`);
+    expect(await signals).toEqual([{ tokenId: incidentA }, { staffMemberId: incidentB }, { recheck: true }]);
+  });
+
   it('reconnects after its connection is killed and asks views to refresh everything', async () => {
     received.length = 0;
     const next = firstValueFrom(listener.changes().pipe(take(2), toArray()));
+    const recheck = firstValueFrom(listener.sessionSignals());
     const killed = await other.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
         WHERE application_name = 'tocsin-listener' AND datname = current_database()`,
@@ -69,6 +82,8 @@ describe('change listener (LISTEN/NOTIFY)', () => {
     expect(killed.rowCount).toBe(1);
     await until(() => received.some((c) => c.kind === 'listener.reconnected'));
     expect(listener.connected).toBe(true);
+    // Revocations sent while it was away are gone too: open board streams re-check their tokens.
+    expect(await recheck).toEqual({ recheck: true });
     await other.query(`SELECT pg_notify('tocsin_changes', $1)`, [
       JSON.stringify({ incidentId: incidentA, kind: 'after.reconnect' }),
     ]);

@@ -19,6 +19,7 @@ export async function staffWithToken(t: TestApp, roles: Role[], title = roles.jo
     .expect(201);
   return {
     staffId: staff.body.id as string,
+    tokenId: token.body.id as string,
     auth: `Bearer ${token.body.token}`,
     name: staff.body.name as string,
   };

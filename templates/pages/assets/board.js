@@ -59,6 +59,14 @@
     setLive('open', board.dataset.liveConnected);
   });
   source.addEventListener('error', function () {
+    // CLOSED: the server refused to resume the stream (the session ended: token revoked or
+    // expired, staff deactivated, 12 hours passed). Take the cards off the screen as well, so
+    // nothing the session may no longer see stays on it.
+    if (source.readyState === EventSource.CLOSED) {
+      incidents.replaceChildren();
+      setLive('ended', board.dataset.liveEnded);
+      return;
+    }
     setLive('lost', board.dataset.liveLost);
   });
   tick();
