@@ -30,6 +30,11 @@ describe('configuration', () => {
       { TOCSIN_ADMIN_TOKEN: 'short' },
       /^Invalid configuration: TOCSIN_ADMIN_TOKEN must be at least 24 characters/,
     ],
+    // A secret: the line ends without echoing the value.
+    [
+      { METRICS_TOKEN: 'short-scrape' },
+      /^Invalid configuration: METRICS_TOKEN must be at least 24 characters$/,
+    ],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

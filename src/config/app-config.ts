@@ -5,7 +5,7 @@ import { HANDBOOK_TARGETS, parseTargetTable, TargetTable } from '../incident/dom
 
 /**
  * The whole process configuration, read once from the environment at start-up.
- * Nothing else in the code base reads process.env (STYLE.md, "Config in one place").
+ * Nothing else in the code base reads process.env (README, "Configuration").
  */
 export interface AppConfig {
   port: number;
@@ -19,6 +19,8 @@ export interface AppConfig {
   role: 'api' | 'worker' | 'all';
   /** Unset → generated on first start and printed once. */
   adminToken: string | undefined;
+  /** Set → /metrics needs it as bearer token and counts every incident; unset → public, no confidential ones. */
+  metricsToken: string | undefined;
   links: LinkConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
@@ -96,7 +98,13 @@ const DEFAULT_CADENCE_VALUE = { 1: 30, 2: 60, 3: 240, 4: 0 } as const;
 const DEFAULT_CADENCE: Record<1 | 2 | 3 | 4, number> = { ...DEFAULT_CADENCE_VALUE };
 
 /** Never echoed back in an error line: they may hold passwords. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'TOCSIN_ADMIN_TOKEN', 'TOCSIN_SIGNING_SECRET', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'TOCSIN_ADMIN_TOKEN',
+  'TOCSIN_SIGNING_SECRET',
+  'METRICS_TOKEN',
+  'SMTP_URL',
+]);
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -112,6 +120,7 @@ const schema = z.object({
   TOCSIN_DATA_DIR: z.string().min(1).default('var'),
   TOCSIN_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
   TOCSIN_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   TOCSIN_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PORTAL_LINK_TTL_DAYS: z.coerce.number().positive().default(30),
   RCA_LINK_TTL_DAYS: z.coerce.number().positive().default(14),
@@ -217,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: resolve(e.TOCSIN_DATA_DIR),
     role: e.TOCSIN_ROLE,
     adminToken: e.TOCSIN_ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
     links: {
       signingSecret: e.TOCSIN_SIGNING_SECRET,
       portalTtlDays: e.PORTAL_LINK_TTL_DAYS,

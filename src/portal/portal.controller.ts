@@ -1,10 +1,9 @@
-import { Controller, Get, Headers, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EscalationService } from '../escalation/escalation.service';
 import { INCIDENT_REFERENCE_PATTERN } from '../incident/domain/incident-reference';
 import { SignedLinks } from '../links/signed-links';
@@ -25,21 +24,18 @@ import { parsePortalPath, PortalContext, PortalRoute } from './portal-request';
 import { FormState, PortalViews } from './portal-views';
 import { PortalIncident, PortalQueries } from './portal.queries';
 
-type Headers = Record<string, string | string[] | undefined>;
-
 /**
  * The customer portal (README, "Customer portal"): reached from the signed link in every
  * notice mail, for that contact's customer only. Stateless: the link in the path is verified on
  * every request and no cookie is set; staff tokens play no part (@Public for the bearer guard,
  * and nothing here reads an Authorization header). Plain HTML forms with Post/Redirect/Get.
- * HTML pages, so left out of OpenAPI.
+ * HTML pages, so left out of OpenAPI. Forms posted from another site are refused before they
+ * reach this controller (SameOriginGuard).
  */
 @ApiExcludeController()
 @Controller('portal')
 @Public()
 export class PortalController {
-  private readonly publicHost: string;
-
   constructor(
     private readonly links: SignedLinks,
     private readonly queries: PortalQueries,
@@ -49,10 +45,7 @@ export class PortalController {
     private readonly escalations: EscalationService,
     private readonly supportRequests: CreateSupportRequest,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.publicHost = new URL(config.publicBaseUrl).host;
-  }
+  ) {}
 
   @Get('*')
   async get(
@@ -89,12 +82,11 @@ export class PortalController {
   async post(
     @Param('*') path: string,
     @Query('lang') langParam: unknown,
-    @Headers() headers: Headers,
+    @Headers('accept-language') accept: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return this.handle(reply, path, langParam, headers['accept-language'] as string, async (ctx, route) => {
-      if (this.crossSite(headers)) return send(reply, this.views.refused(ctx.lang, 'link.invalid'), 403);
+    return this.handle(reply, path, langParam, accept, async (ctx, route) => {
       const body = request.body;
       if (route.page === 'incident' && route.action) {
         const incident = await this.findIncident(ctx, route.reference);
@@ -221,25 +213,6 @@ export class PortalController {
     return INCIDENT_REFERENCE_PATTERN.test(reference)
       ? this.queries.incident(ctx.contact.customerId, reference)
       : undefined;
-  }
-
-  /**
-   * A POST another site made the browser send. Browsers say where a request comes from with
-   * Sec-Fetch-Site; older ones only with Origin, which is "null" under our no-referrer policy
-   * even from our own pages, so only a named foreign origin counts. A client that sends neither
-   * (curl) still needs the link and a form nonce.
-   */
-  private crossSite(headers: Headers): boolean {
-    const site = headers['sec-fetch-site'];
-    if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
-    const origin = headers.origin;
-    if (typeof origin !== 'string' || origin === 'null') return false;
-    try {
-      const host = new URL(origin).host;
-      return host !== headers.host && host !== this.publicHost;
-    } catch {
-      return true;
-    }
   }
 }
 

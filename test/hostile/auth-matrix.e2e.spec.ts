@@ -1,7 +1,7 @@
 import { ROLES, Role } from '../../src/auth/roles';
 import { BOARD_COOKIE } from '../../src/board/board-session';
 import { SignedLinks } from '../../src/links/signed-links';
-import { expectError, fullDbSnapshot } from '../support/api-assertions';
+import { countRows, expectError, fullDbSnapshot } from '../support/api-assertions';
 import { staffWithToken } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 import {
@@ -14,7 +14,7 @@ import {
   World,
 } from './api-surface';
 
-/** Routes that need no staff token (DESIGN.md, "Security"): anything else public is a leak. */
+/** Routes that need no staff token (README, "Roles and permissions"): anything else public is a leak. */
 const PUBLIC_PATHS = [/^\/health$/, /^\/metrics$/, /^\/status(\/|$)/, /^\/portal(\/|$)/];
 
 const GUARD_MESSAGE = /^This action needs one of the roles: admin/;
@@ -190,5 +190,122 @@ describe('authorisation matrix from the OpenAPI document', () => {
       'POST /api/v1/incidents/{id}/escalations',
       'POST /api/v1/support-requests/{ref}/escalations',
     ]);
+  });
+
+  describe('state-changing page routes (README, "Design notes": cross-site posts)', () => {
+    /** What another site can make a browser send: the fetch metadata, or on older browsers only Origin. */
+    const CROSS_SITE: Record<string, string>[] = [
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { Origin: 'https://evil.example' },
+      { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' },
+    ];
+
+    /** Every non-GET/HEAD/OPTIONS route outside /api/, from the route metadata (OpenAPI leaves pages out). */
+    const pageWrites = () =>
+      [...declaredAccess(t).keys()]
+        .filter((key) => !/^(GET|HEAD|OPTIONS) /.test(key) && !key.split(' ')[1].startsWith('/api/'))
+        .sort();
+
+    /**
+     * A request each known route would act on from our own pages (a valid token, a rendered form
+     * with its nonce), so a refusal is the check's doing. A route added later without a recipe is
+     * still posted to, with its parameters filled in and an empty form.
+     */
+    const recipes: Record<string, () => Promise<{ path: string; form: Record<string, string> }>> = {
+      'POST /board/login': async () => ({
+        path: '/board/login',
+        form: { token: tokens.commander.replace(/^Bearer /, '') },
+      }),
+      'POST /board/logout': async () => ({ path: '/board/logout', form: {} }),
+      'POST /portal/*': async () => {
+        const supportPath = `/portal/${customerTokens[0].token}/support`;
+        const html = (await t.http.get(supportPath).expect(200)).text;
+        const nonce = /name="_form" value="([^"]+)"/.exec(html)![1];
+        return {
+          path: supportPath,
+          form: {
+            _form: nonce,
+            contactName: 'EDI operations manager',
+            contactEmail: 'edi-ops@logistics.example.com',
+            description: 'Our invoices are not reaching the partner',
+          },
+        };
+      },
+    };
+    const requestFor = (key: string) =>
+      recipes[key]?.() ??
+      Promise.resolve({
+        path: missingPath(key.split(' ')[1]).replace(/\*/g, 'page'),
+        form: {} as Record<string, string>,
+      });
+    const post = (
+      key: string,
+      path: string,
+      form: Record<string, string>,
+      headers: Record<string, string>,
+    ) => {
+      const method = key.split(' ')[0].toLowerCase() as Method;
+      return t.http[method](path).type('form').set(headers).send(form);
+    };
+
+    it('lists the board’s sign-in and sign-out and the portal’s forms', () => {
+      const routes = pageWrites();
+      expect(routes.length).toBeGreaterThan(0);
+      expect(routes).toEqual(
+        expect.arrayContaining(['POST /board/login', 'POST /board/logout', 'POST /portal/*']),
+      );
+    });
+
+    it('refuses every one posted from another site with 403, no cookie, nothing changed', async () => {
+      const before = await fullDbSnapshot(t.db);
+      let refusals = 0;
+      for (const key of pageWrites()) {
+        const { path, form } = await requestFor(key);
+        for (const headers of CROSS_SITE) {
+          const res = await post(key, path, form, headers);
+          if (res.status !== 403) throw new Error(`${key} with ${JSON.stringify(headers)} → ${res.status}`);
+          expectError(res, 403, 'cross_site_request');
+          expect({ key, cookie: res.headers['set-cookie'] }).toEqual({ key, cookie: undefined });
+          refusals++;
+        }
+      }
+      expect(refusals).toBe(pageWrites().length * CROSS_SITE.length);
+      expect(await fullDbSnapshot(t.db)).toEqual(before);
+    });
+
+    it('still takes the same requests from our own pages and from clients that send neither header', async () => {
+      const login = await requestFor('POST /board/login');
+      const ownPages: Record<string, string>[] = [
+        { 'Sec-Fetch-Site': 'same-origin' },
+        // A request the user started (typed URL, bookmark): no other site's doing.
+        { 'Sec-Fetch-Site': 'none' },
+        // Our no-referrer policy makes older browsers send "null" from our own pages.
+        { Origin: 'null' },
+        { Origin: t.config.publicBaseUrl },
+        {},
+      ];
+      for (const headers of ownPages) {
+        const res = await post('POST /board/login', login.path, login.form, headers).expect(303);
+        expect(res.headers['set-cookie']?.[0]).toMatch(new RegExp(`^${BOARD_COOKIE}=`));
+      }
+      const logout = await post(
+        'POST /board/logout',
+        '/board/logout',
+        {},
+        { 'Sec-Fetch-Site': 'same-origin' },
+      );
+      expect(logout.status).toBe(303);
+      expect(logout.headers['set-cookie']?.[0]).toMatch(new RegExp(`^${BOARD_COOKIE}=;`));
+      const portal = await requestFor('POST /portal/*');
+      const requests = await countRows(t.db, 'support_requests');
+      await post('POST /portal/*', portal.path, portal.form, { 'Sec-Fetch-Site': 'same-origin' }).expect(303);
+      expect(await countRows(t.db, 'support_requests')).toBe(requests + 1);
+      // The API is for bearer tokens, which a browser never adds to another site's request.
+      await t.http
+        .post('/api/v1/services')
+        .set({ Authorization: t.admin, 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' })
+        .send({ key: 'cross-site-api', name: 'Called with a token' })
+        .expect(201);
+    });
   });
 });
