@@ -5,22 +5,17 @@ import {
   ArrayMinSize,
   IsArray,
   IsEmail,
-  IsInt,
-  IsOptional,
   IsString,
   Length,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
+import { IntegerField, IsOptionalNotNull, Nullable } from '../common/validation';
 import type { EscalationReason } from './domain/escalation-policy';
 import { Escalation, EscalationLevel } from './escalation.entity';
 
 export class ChainLevelDto {
-  @ApiProperty({ minimum: 1, description: 'Position in the chain: 1 is called first' })
-  @IsInt()
-  @Min(1)
-  @Max(20)
+  @ApiProperty({ description: 'Position in the chain: 1 is called first' })
+  @IntegerField({ min: 1, max: 20 })
   level: number;
 
   @ApiProperty({ example: 'Support supervisor' })
@@ -38,8 +33,8 @@ export class ChainLevelDto {
   @Length(3, 254)
   email: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, example: '+33 1 00 00 00 03' })
+  @Nullable()
   @IsString()
   @Length(3, 40)
   phone?: string | null;
@@ -65,7 +60,7 @@ export class EscalateDto {
     description: 'Support records a customer’s escalation on its behalf',
     example: 'Example Retail Ltd',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   onBehalfOfCustomer?: string;

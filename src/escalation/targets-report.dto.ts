@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, Matches } from 'class-validator';
+import { IsOptionalNotNull } from '../common/validation';
 import type { Severity } from '../incident/domain/severity-targets';
 import type { SeverityTargetStats } from './domain/target-report';
 
@@ -16,7 +17,7 @@ export class TargetsReportQuery {
       'Start of the period (inclusive): a date (midnight UTC) or a date-time with offset; default `to` − 30 days',
     example: '2026-03-01',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(ISO_DATE_OR_DATE_TIME, {
     message: 'from must be an ISO 8601 date (2026-03-01) or date-time with offset (2026-03-01T00:00:00Z)',
   })
@@ -26,14 +27,14 @@ export class TargetsReportQuery {
     description: 'End of the period (exclusive), after `from`, at most 366 days later; default now',
     example: '2026-04-01',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(ISO_DATE_OR_DATE_TIME, {
     message: 'to must be an ISO 8601 date (2026-04-01) or date-time with offset (2026-04-01T00:00:00Z)',
   })
   to?: string;
 
   @ApiPropertyOptional({ enum: REPORT_KINDS, default: 'incident' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(REPORT_KINDS)
   kind?: ReportKind;
 }

@@ -1,19 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsDate,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  Min,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { commaList } from '../common/query-params';
 import {
@@ -25,7 +12,7 @@ import {
 import type { Severity } from './domain/severity-targets';
 import { INCIDENT_KINDS, IncidentKind } from './entities/incident.entity';
 import { PARTICIPANT_ROLES, ParticipantRole } from './entities/incident-participant.entity';
-import { IsOptionalNotNull } from '../common/validation';
+import { IntegerField, IsOptionalNotNull, IsoDateTime, QueryIntegerList } from '../common/validation';
 
 export class DeclareIncidentDto {
   @ApiProperty({ example: 'AS2 gateway rejects inbound messages' })
@@ -34,7 +21,7 @@ export class DeclareIncidentDto {
   title: string;
 
   @ApiPropertyOptional({ example: 'Inbound AS2 messages fail with MDN errors since 09:12 UTC.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(0, 10000)
   summary?: string;
@@ -43,21 +30,19 @@ export class DeclareIncidentDto {
   @IsIn(INCIDENT_KINDS)
   kind: IncidentKind;
 
-  @ApiProperty({ minimum: 1, maximum: 4, description: 'Handbook table 1: 1 is the most severe' })
-  @IsInt()
-  @Min(1)
-  @Max(4)
+  @ApiProperty({ description: 'Handbook table 1: 1 is the most severe' })
+  @IntegerField({ min: 1, max: 4 })
   severity: Severity;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Affected services' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(200)
   @IsUUID('all', { each: true })
   serviceIds?: string[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Incident commander; defaults to the caller' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   commanderId?: string;
 }
@@ -66,15 +51,9 @@ export class UpdateIncidentDto {
   @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) title?: string;
   @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(0, 10000) summary?: string;
 
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: 4,
-    description: 'Recomputes the response and resolution targets',
-  })
+  @ApiPropertyOptional({ description: 'Recomputes the response and resolution targets' })
   @IsOptionalNotNull()
-  @IsInt()
-  @Min(1)
-  @Max(4)
+  @IntegerField({ min: 1, max: 4 })
   severity?: Severity;
 
   @ApiPropertyOptional({
@@ -116,7 +95,7 @@ export class ResolveIncidentDto {
   @ApiPropertyOptional({
     description: 'What impacted customers read in the resolution notice; defaults to a standard text',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 5000)
   customerMessage?: string;
@@ -124,7 +103,7 @@ export class ResolveIncidentDto {
 
 export class CloseIncidentDto {
   @ApiPropertyOptional({ description: 'Required when an admin closes without an approved post-mortem' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 2000)
   reason?: string;
@@ -132,60 +111,51 @@ export class CloseIncidentDto {
 
 export class IncidentQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'declared,investigating' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(commaList)
   @IsIn(INCIDENT_STATUSES, { each: true })
   status?: IncidentStatus[];
 
   @ApiPropertyOptional({ description: 'true: only open incidents (not resolved or closed)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   open?: boolean;
 
-  @ApiPropertyOptional({ description: 'Comma-separated severities', example: '1,2' })
-  @IsOptional()
-  @Transform(({ value }) => {
-    // `1,2` or, as OpenAPI clients send arrays, `severity=1&severity=2`.
-    const list = commaList({ value });
-    return Array.isArray(list) ? list.map(Number) : list;
-  })
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(4, { each: true })
+  @ApiPropertyOptional({ description: 'Comma-separated severities', example: [1, 2] })
+  @IsOptionalNotNull()
+  @QueryIntegerList({ min: 1, max: 4 })
   severity?: number[];
 
   @ApiPropertyOptional({ enum: INCIDENT_KINDS })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(INCIDENT_KINDS)
   kind?: IncidentKind;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   serviceId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   commanderId?: string;
 
   @ApiPropertyOptional({ description: 'Title or reference contains' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   q?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Declared at or after' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @ApiPropertyOptional({ description: 'Declared at or after' })
+  @IsOptionalNotNull()
+  @IsoDateTime()
   declaredFrom?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Declared before' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @ApiPropertyOptional({ description: 'Declared before' })
+  @IsOptionalNotNull()
+  @IsoDateTime()
   declaredTo?: Date;
 }
 
@@ -205,7 +175,7 @@ export class AddParticipantDto {
   role: Exclude<ParticipantRole, 'commander'>;
 
   @ApiPropertyOptional({ description: 'Subject-matter domain of an SME', example: 'AS2 protocol' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   domain?: string;

@@ -1,26 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
-  IsDate,
   IsIn,
-  IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
-  Min,
   ValidateIf,
 } from 'class-validator';
+import { INT4_MAX, IntegerField, IsOptionalNotNull, IsoDateTime, Nullable } from '../common/validation';
 import type { ParticipantRole } from '../incident/entities/incident-participant.entity';
 import { PLAN_STEP_STATUSES, PlanStepStatus } from './domain/plan-step-status';
 
 /** The whole scope as the team now sees it; each PUT stores a new revision, earlier ones are kept. */
 export class ReviseScopeDto {
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Affected platforms and applications' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()
@@ -28,7 +24,7 @@ export class ReviseScopeDto {
   serviceIds?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Affected customers' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(2000)
   @ArrayUnique()
@@ -36,44 +32,34 @@ export class ReviseScopeDto {
   customerIds?: string[];
 
   @ApiPropertyOptional({
-    nullable: true,
-    description: 'Affected jobs or transaction ids',
+    description: 'Affected jobs or transaction ids; null clears them',
     example: 'Jobs 4411-4470; inbound AS2 messages from 09:12 UTC',
   })
-  @IsOptional()
+  @Nullable()
   @IsString()
   @Length(1, 5000)
   transactions?: string;
 
-  @ApiPropertyOptional({
-    type: String,
-    format: 'date-time',
-    nullable: true,
-    description: 'When the problem started',
-  })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  startedAt?: Date;
+  @ApiPropertyOptional({ description: 'When the problem started (not in the future); null clears it' })
+  @Nullable()
+  @IsoDateTime({ example: '2026-03-02T08:30:00Z' })
+  startedAt?: Date | null;
 
   @ApiPropertyOptional({
-    nullable: true,
-    description: 'Known symptoms',
+    description: 'Known symptoms; null clears them',
     example: 'MDN errors on inbound AS2 messages; retries pile up',
   })
-  @IsOptional()
+  @Nullable()
   @IsString()
   @Length(1, 10000)
   symptoms?: string;
 
   @ApiPropertyOptional({
-    minimum: 0,
     description:
       'The revision this one revises (0 for the first). When given and another revision was saved since: 409 scope.stale_revision',
   })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
+  @IsOptionalNotNull()
+  @IntegerField({ min: 0, max: INT4_MAX })
   baseRevision?: number;
 }
 
@@ -103,51 +89,48 @@ export class CreatePlanStepDto {
   title: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 5000)
   description?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The staff member who carries the step out' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   ownerId?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Expected completion' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @ApiPropertyOptional({ description: 'Expected completion' })
+  @IsOptionalNotNull()
+  @IsoDateTime({ example: '2026-03-02T14:00:00Z' })
   eta?: Date;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'Where to insert the step (1 = first); default: last' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @ApiPropertyOptional({ description: 'Where to insert the step (1 = first); default: last' })
+  @IsOptionalNotNull()
+  @IntegerField({ min: 1, max: INT4_MAX })
   position?: number;
 }
 
 export class UpdatePlanStepDto {
   @ApiPropertyOptional()
-  @ValidateIf((o: UpdatePlanStepDto) => o.title !== undefined)
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   title?: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears it' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, description: 'null clears it' })
+  @Nullable()
   @IsString()
   @Length(1, 5000)
   description?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'null clears it' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'null clears it' })
+  @Nullable()
   @IsUUID()
   ownerId?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'null clears it' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @ApiPropertyOptional({ description: 'null clears it' })
+  @Nullable()
+  @IsoDateTime({ example: '2026-03-02T14:00:00Z' })
   eta?: Date | null;
 
   @ApiPropertyOptional({
@@ -155,21 +138,20 @@ export class UpdatePlanStepDto {
     description:
       'todo → doing|abandoned; doing → done|todo|abandoned; done → doing (reopen); abandoned → todo. Anything else: 409 plan_step.illegal_transition',
   })
-  @ValidateIf((o: UpdatePlanStepDto) => o.status !== undefined)
+  @IsOptionalNotNull()
   @IsIn(PLAN_STEP_STATUSES)
   status?: PlanStepStatus;
 
   @ApiPropertyOptional({ description: 'Why, or what was done: kept with the change (internal)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 2000)
   note?: string;
 }
 
 export class MovePlanStepDto {
-  @ApiProperty({ minimum: 1, description: 'New position (1 = first); the steps in between shift by one' })
-  @IsInt()
-  @Min(1)
+  @ApiProperty({ description: 'New position (1 = first); the steps in between shift by one' })
+  @IntegerField({ min: 1, max: INT4_MAX })
   position: number;
 }
 

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsNumber, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { commaList } from '../common/query-params';
+import { IsOptionalNotNull, Nullable } from '../common/validation';
 import {
   Delivery,
   DELIVERY_KINDS,
@@ -32,36 +33,37 @@ export class AdjustImpactDto {
 
 /** Customer-facing texts; omitted or null → the template's wording in each contact's language. */
 export class NoticeTextsDto {
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'What customers may observe' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, description: 'What customers may observe' })
+  @Nullable()
   @IsString()
   @Length(1, 5000)
   observed?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'What we are doing' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, description: 'What we are doing' })
+  @Nullable()
   @IsString()
   @Length(1, 5000)
   actions?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'The news of this notice' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, description: 'The news of this notice' })
+  @Nullable()
   @IsString()
   @Length(1, 5000)
   message?: string | null;
 }
 
+/** The same texts (Nullable() on `message` is inherited: an update may keep the template's wording). */
 export class PostUpdateDto extends NoticeTextsDto {
-  @ApiProperty({ description: 'The news of this update' })
-  @IsString()
-  @Length(1, 5000)
-  declare message: string;
+  @ApiPropertyOptional({ type: String, description: 'The news of this update' })
+  declare message?: string | null;
 }
 
 export class CadenceDto {
   @ApiProperty({
     nullable: true,
     type: Number,
+    minimum: 0,
+    maximum: 7 * 24 * 60,
     description: 'Minutes between updates; 0 = on change only; null = severity default',
   })
   @ValidateIf((_, value) => value !== null)
@@ -73,19 +75,19 @@ export class CadenceDto {
 
 export class DeliveryQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'retrying,failed' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(commaList)
   @IsIn(DELIVERY_STATUSES, { each: true })
   status?: DeliveryStatus[];
 
   @ApiPropertyOptional({ description: 'Comma-separated kinds', example: 'initial' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(commaList)
   @IsIn(DELIVERY_KINDS, { each: true })
   kind?: DeliveryKind[];
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   customerId?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsEmail, IsString, Length } from 'class-validator';
 import { StaffMember } from './staff-member.entity';
-import { IsOptionalNotNull } from '../common/validation';
+import { IsOptionalNotNull, Nullable } from '../common/validation';
 
 export class CreateStaffMemberDto {
   @ApiProperty({ example: 'Duty incident commander' })
@@ -15,7 +15,7 @@ export class CreateStaffMemberDto {
   email: string;
 
   @ApiPropertyOptional({ example: '+33 1 00 00 00 01' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(3, 40)
   phone?: string;
@@ -23,9 +23,13 @@ export class CreateStaffMemberDto {
 
 export class UpdateStaffMemberDto {
   @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptionalNotNull() @IsEmail() @Length(3, 254) email?: string;
-  @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'commander@example.com' })
+  @IsOptionalNotNull()
+  @IsEmail()
+  @Length(3, 254)
+  email?: string;
+  @ApiPropertyOptional({ type: String, example: '+33 1 00 00 00 01', description: 'null clears it' })
+  @Nullable()
   @IsString()
   @Length(3, 40)
   phone?: string | null;

@@ -1,24 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
-  IsDate,
   IsEmail,
   IsIn,
-  IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
-  Max,
-  Min,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { commaList } from '../common/query-params';
+import { IntegerField, IsOptionalNotNull, IsoDateTime, QueryIntegerList } from '../common/validation';
 import type { Severity } from '../incident/domain/severity-targets';
 import { DeclareIncidentDto } from '../incident/incident.dto';
 import {
@@ -46,7 +42,7 @@ export class CreateSupportRequestDto {
   contactName: string;
 
   @ApiPropertyOptional({ example: '+33 1 23 45 67 89' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/^\+?[0-9 ().-]{3,40}$/, { message: 'contactPhone must be a phone number' })
   contactPhone?: string;
@@ -57,7 +53,7 @@ export class CreateSupportRequestDto {
   contactEmail: string;
 
   @ApiPropertyOptional({ description: "The requester's user id on the platform", example: 'EXLOG-0042' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   userId?: string;
@@ -71,19 +67,14 @@ export class CreateSupportRequestDto {
   submissionMethod: SubmissionMethod;
 
   @ApiPropertyOptional({ description: 'Job number or transaction ids', example: 'JOB-778812, TX 99120-4' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 2000)
   jobNumbers?: string;
 
-  @ApiPropertyOptional({
-    type: String,
-    format: 'date-time',
-    description: 'When it happened, as precisely as known',
-  })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @ApiPropertyOptional({ description: 'When it happened, as precisely as known (not in the future)' })
+  @IsOptionalNotNull()
+  @IsoDateTime({ example: '2026-03-02T08:30:00Z' })
   eventAt?: Date;
 
   @ApiProperty({ description: 'Detailed description of the problem' })
@@ -92,43 +83,35 @@ export class CreateSupportRequestDto {
   description: string;
 
   @ApiPropertyOptional({ description: 'Error messages, notifications or alerts the customer collected' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 20000)
   errorMessages?: string;
 
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: 4,
-    description: 'Required for phone requests (the agent sets it)',
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(4)
+  @ApiPropertyOptional({ description: 'Required for phone requests (the agent sets it)' })
+  @IsOptionalNotNull()
+  @IntegerField({ min: 1, max: 4 })
   severity?: Severity;
 }
 
 export class TriageSupportRequestDto {
-  @ApiProperty({ minimum: 1, maximum: 4, description: 'Recomputes the response and resolution targets' })
-  @IsInt()
-  @Min(1)
-  @Max(4)
+  @ApiProperty({ description: 'Recomputes the response and resolution targets' })
+  @IntegerField({ min: 1, max: 4 })
   severity: Severity;
 
   @ApiPropertyOptional({ description: 'The team with the right expertise', example: 'AS2 specialists' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   assignedTeam?: string;
 
   @ApiPropertyOptional({ enum: SUPPORT_PRIORITIES })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(SUPPORT_PRIORITIES)
   priority?: SupportPriority;
 
   @ApiPropertyOptional({ description: 'Why: recorded in the history' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 2000)
   note?: string;
@@ -145,7 +128,7 @@ export class ChangeSupportRequestStatusDto {
   status: SettableStatus;
 
   @ApiPropertyOptional({ description: 'Why: recorded in the history' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 2000)
   note?: string;
@@ -182,29 +165,23 @@ export class DeclareFromSupportRequestsDto extends DeclareIncidentDto {
 
 export class SupportRequestQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'new,triaged' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(commaList)
   @IsIn(SUPPORT_REQUEST_STATUSES, { each: true })
   status?: SupportRequestStatus[];
 
-  @ApiPropertyOptional({ description: 'Comma-separated severities', example: '1,2' })
-  @IsOptional()
-  @Transform(({ value }) => {
-    const list = commaList({ value });
-    return Array.isArray(list) ? list.map(Number) : list;
-  })
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(4, { each: true })
+  @ApiPropertyOptional({ description: 'Comma-separated severities', example: [1, 2] })
+  @IsOptionalNotNull()
+  @QueryIntegerList({ min: 1, max: 4 })
   severity?: number[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Requests linked to this incident' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   incidentId?: string;
 
   @ApiPropertyOptional({ description: 'Reference, company, contact name or e-mail contains' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   q?: string;

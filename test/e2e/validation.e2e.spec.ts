@@ -3,7 +3,7 @@ import { dbSnapshot, expectError, expectViolation } from '../support/api-asserti
 import { createCustomer, createService, declareIncident, staffWithToken } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 interface Case {
   method: Method;
@@ -668,6 +668,81 @@ describe('validation', () => {
         rule: 'exists',
       },
     ],
+    // null where OpenAPI does not say nullable: refused, not a 500 and not read as absent
+    ...(
+      [
+        ['post', '/api/v1/incidents/INCIDENT/plan/steps', { title: 'Roll back', ownerId: null }, 'ownerId'],
+        [
+          'post',
+          '/api/v1/incidents/INCIDENT/plan/steps',
+          { title: 'Roll back', description: null },
+          'description',
+        ],
+        ['post', '/api/v1/incidents/INCIDENT/plan/steps', { title: 'Roll back', position: null }, 'position'],
+        [
+          'put',
+          '/api/v1/incidents/INCIDENT/postmortem',
+          { version: 1, internalNotes: null },
+          'internalNotes',
+        ],
+        [
+          'put',
+          '/api/v1/incidents/INCIDENT/postmortem',
+          { version: 1, securityDetails: null },
+          'securityDetails',
+        ],
+        ['put', '/api/v1/incidents/INCIDENT/postmortem', { version: 1, wentWell: null }, 'wentWell'],
+        ['patch', '/api/v1/customers/CUSTOMER', { name: null }, 'name'],
+        ['post', '/api/v1/incidents', { ...declare, summary: null }, 'summary'],
+        ['post', '/api/v1/incidents', { ...declare, serviceIds: null }, 'serviceIds'],
+        ['post', '/api/v1/incidents', { ...declare, commanderId: null }, 'commanderId'],
+        [
+          'post',
+          '/api/v1/incidents/INCIDENT/resolve',
+          { summary: 'Fixed', customerMessage: null },
+          'customerMessage',
+        ],
+        ['put', '/api/v1/incidents/INCIDENT/investigation', { serviceIds: null }, 'serviceIds'],
+        [
+          'post',
+          '/api/v1/support-requests/SR-2026-999999/triage',
+          { severity: 2, assignedTeam: null },
+          'assignedTeam',
+        ],
+        ['post', '/api/v1/incidents', { ...declare, title: null }, 'title'],
+      ] as [Method, string, object, string][]
+    ).map(([method, path, body, field]): [string, Case] => [
+      `${method.toUpperCase()} ${path} with ${field} null`,
+      { method, path: () => fill(path), body, field, rule: 'notNull' },
+    ]),
+    // date-time fields: an ISO 8601 string with its zone, nothing else
+    ...(
+      [
+        ['put', '/api/v1/incidents/INCIDENT/investigation', { startedAt: 12345 }],
+        ['put', '/api/v1/incidents/INCIDENT/investigation', { startedAt: '2026-03-01T09:00:00' }],
+        ['put', '/api/v1/incidents/INCIDENT/investigation', { startedAt: '2026-03-01' }],
+        ['put', '/api/v1/incidents/INCIDENT/investigation', { startedAt: '2026-02-30T09:00:00Z' }],
+        ['post', '/api/v1/incidents/INCIDENT/plan/steps', { title: 'Roll back', eta: true }],
+        ['post', '/api/v1/incidents/INCIDENT/plan/steps', { title: 'Roll back', eta: '14:00:00Z' }],
+      ] as [Method, string, Record<string, unknown>][]
+    ).map(([method, path, body]): [string, Case] => {
+      const [field, value] = Object.entries(body).pop()!;
+      return [
+        `${method.toUpperCase()} ${path} with ${field} ${JSON.stringify(value)}`,
+        { method, path: () => fill(path), body, field, rule: 'isDate' },
+      ];
+    }),
+    // integers beyond what PostgreSQL stores
+    [
+      'POST /incidents/{id}/plan/steps at position 1e19',
+      {
+        method: 'post',
+        path: () => `${incident()}/plan/steps`,
+        body: { title: 'Roll back', position: 1e19 },
+        field: 'position',
+        rule: 'max',
+      },
+    ],
   ];
 
   describe('bad bodies', () => {
@@ -710,8 +785,110 @@ describe('validation', () => {
       ['/api/v1/customers?serviceId=42', 'serviceId', 'isUuid'],
       ['/api/v1/services?limit=500', 'limit', 'max'],
       ['/api/v1/staff?offset=first', 'offset', 'isInt'],
+      ['/api/v1/incidents?declaredFrom=2026-03-01T09:00:00', 'declaredFrom', 'isDate'],
+      ['/api/v1/incidents?severity=0x1', 'severity', 'isInt'],
+      ['/api/v1/incidents?severity=', 'severity', 'isInt'],
     ])('GET %s names %s (%s)', async (path, field, rule) => {
       expectViolation(await t.http.get(path).set('Authorization', t.admin), field, rule);
+    });
+
+    const LISTS = [
+      '/api/v1/incidents',
+      '/api/v1/staff',
+      '/api/v1/services',
+      '/api/v1/customers',
+      '/api/v1/support-requests',
+      '/api/v1/actions',
+      '/api/v1/rca-requests',
+      '/api/v1/incidents/INCIDENT/timeline',
+      '/api/v1/incidents/INCIDENT/notes',
+      '/api/v1/incidents/INCIDENT/deliveries',
+    ];
+    it.each(
+      LISTS.flatMap((list) => ['9223372036854775807', '1e19', '99999999999999999999'].map((v) => [list, v])),
+    )('GET %s?offset=%s is 400 naming offset (max), not a 500', async (list, value) => {
+      expectViolation(
+        await t.http.get(`${fill(list)}?offset=${value}`).set('Authorization', t.admin),
+        'offset',
+        value === '1e19' ? 'isInt' : 'max',
+      );
+    });
+
+    it.each(['1.5', '0x10', '%205', '5abc', '', '-0x1', '1e2'])(
+      'GET /incidents?offset=%s is 400 isInt, not coerced',
+      async (value) => {
+        expectViolation(
+          await t.http.get(`/api/v1/incidents?offset=${value}`).set('Authorization', t.admin),
+          'offset',
+          'isInt',
+        );
+      },
+    );
+
+    it.each(['rca.html', 'rca.pdf', 'rca.md'])(
+      'GET …/%s?version=99999999999999999999 is 400 naming version',
+      async (doc) => {
+        expectViolation(
+          await t.http.get(`${incident()}/${doc}?version=99999999999999999999`).set('Authorization', t.admin),
+          'version',
+          'max',
+        );
+        expectViolation(
+          await t.http.get(`${incident()}/${doc}?version=0`).set('Authorization', t.admin),
+          'version',
+          'min',
+        );
+      },
+    );
+
+    it('still reads the largest documented offset (an empty page)', async () => {
+      const res = await t.http
+        .get('/api/v1/incidents?offset=2147483647')
+        .set('Authorization', t.admin)
+        .expect(200);
+      expect(res.body).toMatchObject({ items: [], offset: 2147483647 });
+    });
+  });
+
+  describe('bare null bodies', () => {
+    it.each([
+      ['patch', '/api/v1/customers/CUSTOMER'],
+      ['patch', '/api/v1/staff/STAFF'],
+      ['post', '/api/v1/incidents'],
+      ['patch', '/api/v1/incidents/INCIDENT'],
+    ] as [Method, string][])(
+      '%s %s with the JSON body null is 400 naming body (notNull)',
+      async (method, path) => {
+        const before = await dbSnapshot(t.db);
+        const res = await t.http[method](fill(path))
+          .set('Authorization', t.admin)
+          .set('Content-Type', 'application/json')
+          .send('null');
+        expectViolation(res, 'body', 'notNull');
+        expect(await dbSnapshot(t.db)).toEqual(before);
+      },
+    );
+  });
+
+  describe('null where OpenAPI says nullable', () => {
+    it('clears a plan step owner, description and ETA', async () => {
+      const step = await t.http
+        .post(`${incident()}/plan/steps`)
+        .set('Authorization', t.admin)
+        .send({
+          title: 'Rotate the certificate',
+          ownerId: ids.staff,
+          description: 'Tonight',
+          eta: '2026-03-02T14:00:00+01:00',
+        })
+        .expect(201);
+      expect(step.body.eta).toBe('2026-03-02T13:00:00.000Z');
+      const cleared = await t.http
+        .patch(`${incident()}/plan/steps/${step.body.id}`)
+        .set('Authorization', t.admin)
+        .send({ ownerId: null, description: null, eta: null })
+        .expect(200);
+      expect(cleared.body).toMatchObject({ owner: null, description: null, eta: null });
     });
   });
 

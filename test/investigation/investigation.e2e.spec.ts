@@ -481,7 +481,7 @@ describe('investigation & resolution', () => {
       expectError(await refused(patch(freeze.id, { status: 'todo' })), 409, 'plan_step.illegal_transition');
       expectViolation(await refused(patch(freeze.id, { status: 'blocked' })), 'status', 'isIn');
       expectViolation(await refused(patch(freeze.id, { ownerId: UNKNOWN_ID })), 'ownerId', 'exists');
-      expectViolation(await refused(patch(freeze.id, { title: null })), 'title', 'isString');
+      expectViolation(await refused(patch(freeze.id, { title: null })), 'title', 'notNull');
       expectViolation(await refused(patch(freeze.id, { priority: 'high' })), 'priority', 'unknownField');
       expectViolation(await refused(patch(freeze.id, {})), 'body', 'nonEmpty');
       expectError(await refused(patch(UNKNOWN_ID, { status: 'doing' })), 404, 'plan_step.not_found');

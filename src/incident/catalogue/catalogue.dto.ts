@@ -5,7 +5,6 @@ import {
   IsArray,
   IsBoolean,
   IsEmail,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -15,7 +14,7 @@ import {
 import { PageQuery } from '../../common/pagination';
 import { Customer, CustomerContact } from './customer.entity';
 import { ServiceEntity } from './service.entity';
-import { IsOptionalNotNull } from '../../common/validation';
+import { IsOptionalNotNull, Nullable } from '../../common/validation';
 
 /** ISO 639-1 language code; fr and en have complete templates, others fall back to en. */
 const LANGUAGE = /^[a-z]{2}$/;
@@ -33,7 +32,7 @@ export class CreateServiceDto {
   name: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(0, 2000)
   description?: string;
@@ -41,8 +40,8 @@ export class CreateServiceDto {
 
 export class UpdateServiceDto {
   @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, description: 'null clears it' })
+  @Nullable()
   @IsString()
   @Length(0, 2000)
   description?: string | null;
@@ -71,29 +70,36 @@ export class CreateContactDto {
   email: string;
 
   @ApiPropertyOptional({ example: '+33 1 00 00 00 02' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(3, 40)
   phone?: string;
 
   @ApiPropertyOptional({ example: 'fr', description: "Defaults to the customer's language" })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(LANGUAGE, { message: 'language must be a two-letter ISO 639-1 code such as fr or en' })
   language?: string;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   receivesNotices?: boolean;
 }
 
 export class UpdateContactDto {
   @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptionalNotNull() @IsEmail() @Length(3, 254) email?: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(3, 40) phone?:
-    string | null;
-  @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'it-ops@customer.example.com' })
+  @IsOptionalNotNull()
+  @IsEmail()
+  @Length(3, 254)
+  email?: string;
+  @ApiPropertyOptional({ type: String, example: '+33 1 00 00 00 02', description: 'null clears it' })
+  @Nullable()
+  @IsString()
+  @Length(3, 40)
+  phone?: string | null;
+  @ApiPropertyOptional({ type: String, example: 'fr', description: "null: the customer's language" })
+  @Nullable()
   @Matches(LANGUAGE, { message: 'language must be a two-letter ISO 639-1 code such as fr or en' })
   language?: string | null;
   @ApiPropertyOptional() @IsOptionalNotNull() @IsBoolean() receivesNotices?: boolean;
@@ -110,7 +116,7 @@ export class CreateCustomerDto {
   language: string;
 
   @ApiPropertyOptional({ type: [CreateContactDto] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -118,7 +124,7 @@ export class CreateCustomerDto {
   contacts?: CreateContactDto[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Services the customer subscribes to' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(500)
   @IsUUID('all', { each: true })
@@ -126,13 +132,13 @@ export class CreateCustomerDto {
 }
 
 export class UpdateCustomerDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional()
-  @IsOptional()
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional({ example: 'fr' })
+  @IsOptionalNotNull()
   @Matches(LANGUAGE, { message: 'language must be a two-letter ISO 639-1 code such as fr or en' })
   language?: string;
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the subscriptions' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(500)
   @IsUUID('all', { each: true })
@@ -141,13 +147,13 @@ export class UpdateCustomerDto {
 
 export class CustomerQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Name contains (case-insensitive)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   q?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only customers subscribed to this service' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   serviceId?: string;
 }

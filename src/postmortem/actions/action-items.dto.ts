@@ -3,18 +3,17 @@ import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
-  IsOptional,
   IsString,
   IsUrl,
   IsUUID,
   Length,
   MaxLength,
   ValidateBy,
-  ValidateIf,
   ValidationOptions,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { commaList } from '../../common/query-params';
+import { IsOptionalNotNull, Nullable } from '../../common/validation';
 import { ACTION_ITEM_STATUSES, ActionItemStatus } from '../entities/action-item.entity';
 import { isCalendarDate } from './domain/overdue';
 
@@ -42,7 +41,7 @@ export class CreateActionItemDto {
   title: string;
 
   @ApiPropertyOptional({ maxLength: 5000 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(5000)
   description?: string;
@@ -59,7 +58,7 @@ export class CreateActionItemDto {
   dueOn: string;
 
   @ApiPropertyOptional({ enum: ACTION_ITEM_STATUSES, default: 'open' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ACTION_ITEM_STATUSES)
   status?: ActionItemStatus;
 
@@ -67,7 +66,7 @@ export class CreateActionItemDto {
     example: 'https://tracker.example.com/browse/OPS-1234',
     description: 'http(s) only',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @MaxLength(2000)
   @IsUrl(TRACKER_URL, TRACKER_MESSAGE)
   trackerUrl?: string;
@@ -75,34 +74,38 @@ export class CreateActionItemDto {
 
 export class UpdateActionItemDto {
   @ApiPropertyOptional()
-  @ValidateIf((o: UpdateActionItemDto) => o.title !== undefined)
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   title?: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'null clears it' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, description: 'null clears it' })
+  @Nullable()
   @IsString()
   @MaxLength(5000)
   description?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'An active staff member' })
-  @ValidateIf((o: UpdateActionItemDto) => o.ownerId !== undefined)
+  @IsOptionalNotNull()
   @IsUUID()
   ownerId?: string;
 
   @ApiPropertyOptional({ example: '2026-04-30', description: 'YYYY-MM-DD' })
-  @ValidateIf((o: UpdateActionItemDto) => o.dueOn !== undefined)
+  @IsOptionalNotNull()
   @IsCalendarDate()
   dueOn?: string;
 
   @ApiPropertyOptional({ enum: ACTION_ITEM_STATUSES })
-  @ValidateIf((o: UpdateActionItemDto) => o.status !== undefined)
+  @IsOptionalNotNull()
   @IsIn(ACTION_ITEM_STATUSES)
   status?: ActionItemStatus;
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'http(s) only; null clears it' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: String,
+    example: 'https://tracker.example.com/browse/OPS-1234',
+    description: 'http(s) only; null clears it',
+  })
+  @Nullable()
   @MaxLength(2000)
   @IsUrl(TRACKER_URL, TRACKER_MESSAGE)
   trackerUrl?: string | null;
@@ -113,24 +116,24 @@ export class ActionItemQuery extends PageQuery {
     description:
       'true: only overdue items (open or in progress, due before today in the business time zone); false: only the others',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   overdue?: boolean;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Items owned by this staff member' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   ownerId?: string;
 
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'open,in_progress' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(commaList)
   @IsIn(ACTION_ITEM_STATUSES, { each: true })
   status?: ActionItemStatus[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Items of this incident' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   incidentId?: string;
 }

@@ -5,15 +5,13 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
+import { INT4_MAX, IntegerField, IsOptionalNotNull } from '../../common/validation';
 import { PARTICIPANT_ROLES } from '../../incident/entities/incident-participant.entity';
 
 /** The roles a participant of the analysis may have: their incident role, or reviewer. */
@@ -30,7 +28,7 @@ export class AnalysisParticipantDto {
     enum: ANALYSIS_PARTICIPANT_ROLES,
     description: 'Default: the role already held in the analysis, else reviewer',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ANALYSIS_PARTICIPANT_ROLES)
   role?: string;
 }
@@ -41,40 +39,38 @@ export class AnalysisParticipantDto {
  */
 export class UpdateAnalysisDto {
   @ApiProperty({
-    minimum: 1,
     description:
       'The analysis version this edit is based on (from GET); stale → 409 postmortem.stale_version',
   })
-  @IsInt()
-  @Min(1)
+  @IntegerField({ min: 1, max: INT4_MAX })
   version: number;
 
   @ApiPropertyOptional({ maxLength: TEXT_MAX, description: 'What succeeded in how the incident was handled' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(TEXT_MAX)
   wentWell?: string;
 
   @ApiPropertyOptional({ maxLength: TEXT_MAX, description: 'What failed in how the incident was handled' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(TEXT_MAX)
   wentBadly?: string;
 
   @ApiPropertyOptional({ maxLength: TEXT_MAX, description: 'The causes of those failures' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(TEXT_MAX)
   failureCauses?: string;
 
   @ApiPropertyOptional({ maxLength: TEXT_MAX, description: 'The specific source(s) of the incident' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(TEXT_MAX)
   rootCauses?: string;
 
   @ApiPropertyOptional({ maxLength: TEXT_MAX })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(TEXT_MAX)
   contributingFactors?: string;
@@ -83,7 +79,7 @@ export class UpdateAnalysisDto {
     maxLength: TEXT_MAX,
     description: 'Breach specifics (vector, indicators): internal, never in the customer edition of the RCA',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(TEXT_MAX)
   securityDetails?: string;
@@ -92,7 +88,7 @@ export class UpdateAnalysisDto {
     maxLength: TEXT_MAX,
     description: 'Team-only remarks, never in the customer edition',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(TEXT_MAX)
   internalNotes?: string;
@@ -101,7 +97,7 @@ export class UpdateAnalysisDto {
     type: [AnalysisParticipantDto],
     description: 'The whole participant list: people left out are removed, new ones must be active staff',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique((p: AnalysisParticipantDto) => p?.staffMemberId, {
@@ -115,12 +111,10 @@ export class UpdateAnalysisDto {
 /** Optional guard on submit/approve: act only on the version that was read. */
 export class AnalysisTransitionDto {
   @ApiPropertyOptional({
-    minimum: 1,
     description: 'When given and the analysis changed since: 409 postmortem.stale_version',
   })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsOptionalNotNull()
+  @IntegerField({ min: 1, max: INT4_MAX })
   version?: number;
 }
 

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { commaList } from '../../common/query-params';
+import { IsOptionalNotNull } from '../../common/validation';
 import {
   RCA_REQUEST_CHANNELS,
   RCA_REQUEST_STATUSES,
@@ -33,12 +34,12 @@ export class CreateRcaRequestDto {
     description: "Language of the copy (ISO 639-1); default: the contact's, else its customer's",
     example: 'fr',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[a-z]{2}$/, { message: 'language must be an ISO 639-1 code such as fr or en' })
   language?: string;
 
   @ApiPropertyOptional({ description: 'What the customer said, for the record' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 2000)
   note?: string;
@@ -46,25 +47,25 @@ export class CreateRcaRequestDto {
 
 export class RcaRequestQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'waiting,refused' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(commaList)
   @IsIn(RCA_REQUEST_STATUSES, { each: true })
   status?: RcaRequestStatus[];
 
   @ApiPropertyOptional({ description: 'Comma-separated channels', example: 'phone,email' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Transform(commaList)
   @IsIn(RCA_REQUEST_CHANNELS, { each: true })
   channel?: RcaRequestChannel[];
 
   @ApiPropertyOptional({ description: 'Incident id (UUID) or reference (INC-2026-00042)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 100)
   incident?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Requests from contacts of this customer' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   customer?: string;
 }
@@ -82,7 +83,7 @@ export class CreateRcaGrantDto {
 
 export class RcaLinkQuery {
   @ApiPropertyOptional({ enum: ['pdf', 'html'], default: 'pdf' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['pdf', 'html'])
   format?: 'pdf' | 'html';
 }

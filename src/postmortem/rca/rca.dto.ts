@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsString, IsUUID, Length } from 'class-validator';
+import { INT4_MAX, IntegerField, IsOptionalNotNull, QueryInteger } from '../../common/validation';
 import { RCA_LANGUAGES, RcaLanguage } from './rca-labels';
 import type { RcaEdition } from './rca-view';
 
@@ -9,17 +9,16 @@ export class GenerateRcaDto {
     description: 'What this version corrects; required from version 2 on',
     example: 'The duration now counts from the first customer report',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 2000)
   correctionNote?: string;
 }
 
 export class PublishRcaDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'The version to publish; defaults to the latest' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @ApiPropertyOptional({ description: 'The version to publish; defaults to the latest' })
+  @IsOptionalNotNull()
+  @IntegerField({ min: 1, max: INT4_MAX })
   version?: number;
 
   @ApiProperty({
@@ -30,11 +29,9 @@ export class PublishRcaDto {
 }
 
 export class RcaDocumentQuery {
-  @ApiPropertyOptional({ minimum: 1, description: 'Defaults to the latest version' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @ApiPropertyOptional({ description: 'Defaults to the latest version' })
+  @IsOptionalNotNull()
+  @QueryInteger({ min: 1, max: INT4_MAX })
   version?: number;
 
   @ApiPropertyOptional({
@@ -42,7 +39,7 @@ export class RcaDocumentQuery {
     default: 'internal',
     description: 'internal: everything; customer: what one impacted customer reads (needs customerId)',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['internal', 'customer'])
   edition: RcaEdition = 'internal';
 
@@ -50,7 +47,7 @@ export class RcaDocumentQuery {
     enum: RCA_LANGUAGES,
     description: "Defaults to the customer's language (customer edition) or en",
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(RCA_LANGUAGES)
   lang?: RcaLanguage;
 
@@ -59,7 +56,7 @@ export class RcaDocumentQuery {
     description:
       'Customer edition: the impacted customer it is for (its own name stays, others are redacted)',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID('all')
   customerId?: string;
 }
