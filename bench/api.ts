@@ -233,7 +233,9 @@ async function seed(base: string, count: number) {
     ids.push(incident.id);
     if (i < 20) {
       await call('POST', `/api/v1/incidents/${incident.id}/impact`);
-      const [initial] = await call<{ id: string }[]>('GET', `/api/v1/incidents/${incident.id}/notifications`);
+      const {
+        items: [initial],
+      } = await call<{ items: { id: string }[] }>('GET', `/api/v1/incidents/${incident.id}/notifications`);
       await call('POST', `/api/v1/incidents/${incident.id}/notifications/${initial.id}/approve`);
       notified.push(incident.id);
     }

@@ -159,7 +159,9 @@ async function tocsin(
 
   const started = process.hrtime.bigint();
   await call('POST', `/api/v1/incidents/${incident.id}/impact`);
-  const [initial] = await call('GET', `/api/v1/incidents/${incident.id}/notifications`);
+  const {
+    items: [initial],
+  } = await call('GET', `/api/v1/incidents/${incident.id}/notifications`);
   await call('POST', `/api/v1/incidents/${incident.id}/notifications/${initial.id}/approve`);
   const queuedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   await worker.drain();

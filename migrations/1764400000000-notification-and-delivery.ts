@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Customer notification (impact, notices, cadence) and the delivery ledger: one row per
- * outgoing mail and recipient, both the queue and the proof (DESIGN.md, "The delivery ledger").
+ * outgoing mail and recipient, both the queue and the proof (README, "Notifying customers").
  */
 export class NotificationAndDelivery1764400000000 implements MigrationInterface {
   name = 'NotificationAndDelivery1764400000000';

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Customers' RCA copy requests (PRODUCT.md: "a copy is available on request"): every request
+ * Customers' RCA copy requests (the procedure: "a copy is available on request"): every request
  * with its entitlement decision, the admins' explicit grants, and each copy sent (request,
  * RCA version, delivery). Mail attachments for the delivery ledger (the RCA PDF), stored once
  * per mail content. SQL kept to PostgreSQL 14+.

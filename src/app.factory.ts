@@ -1,15 +1,16 @@
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
+import { buildApiDocument } from './api-document';
 import { AppModule, AppModuleOptions } from './app.module';
 import { jsonDeeperThan, MAX_JSON_DEPTH, unstorableTextAt } from './common/body-guards';
 import { requestIdFrom } from './logging';
 
 /**
- * Builds the HTTP application (Fastify; DESIGN.md "HTTP"). main.ts and the tests share it,
+ * Builds the HTTP application (Fastify, chosen for its request rate; README, "Benchmarks"). main.ts and the tests share it,
  * so what the tests call is exactly what runs.
  */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
@@ -81,17 +82,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     },
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tocsin API')
-      .setDescription(
-        'Major-incident management and customer notification. Errors: {statusCode, code, message, details?, requestId}.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/openapi.json',
     yamlDocumentUrl: 'api/openapi.yaml',

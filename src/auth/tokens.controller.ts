@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { UuidParam } from '../common/uuid-param';
 import {
   ApiBearerAuth,
@@ -8,8 +8,9 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length } from 'class-validator';
+import { ApiPageResponse, Page, PageQuery } from '../common/pagination';
+import { IsOptionalNotNull, IsoDateTime } from '../common/validation';
 import { ApiToken } from './api-token.entity';
 import { Roles } from './auth.decorators';
 import { ROLES, Role } from './roles';
@@ -31,10 +32,10 @@ export class CreateTokenDto {
   @IsIn(ROLES, { each: true })
   roles: Role[];
 
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @ApiPropertyOptional({ description: 'In the future; default: never expires' })
+  @IsOptionalNotNull()
+  // Far ahead: Swagger UI's own sample would be "now", already past when it arrives.
+  @IsoDateTime({ example: '2030-01-01T09:00:00Z' })
   expiresAt?: Date;
 }
 
@@ -86,9 +87,11 @@ export class TokensController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List tokens (never their secrets)' })
-  async list(): Promise<TokenView[]> {
-    return (await this.tokens.list()).map(TokenView.of);
+  @ApiOperation({ summary: 'List tokens, oldest first, revoked ones included (never their secrets)' })
+  @ApiPageResponse(TokenView)
+  async list(@Query() page: PageQuery): Promise<Page<TokenView>> {
+    const result = await this.tokens.list(page.limit, page.offset);
+    return { ...result, items: result.items.map(TokenView.of) };
   }
 
   @Delete(':id')

@@ -4,8 +4,10 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { NotFoundError, ValidationError } from '../common/domain-error';
+import { Page } from '../common/pagination';
 import { StaffMember } from '../staff/staff-member.entity';
 import { preparedQuery } from '../database/prepared-query';
+import { notifySessionEnd } from '../live/notify-session';
 import { ApiToken } from './api-token.entity';
 import type { Actor, Role } from './roles';
 import { generateTokenSecret, hashTokenSecret, tokenPrefix } from './token-secret';
@@ -15,6 +17,12 @@ export interface IssueTokenInput {
   name: string;
   roles: Role[];
   expiresAt?: Date;
+}
+
+/** An authenticated token with the end of its life, for sessions that outlive a request (the board). */
+export interface TokenSession {
+  actor: Actor;
+  expiresAt: Date | null;
 }
 
 /** How often last_used_at is refreshed: often enough to audit, rarely enough not to write per request. */
@@ -38,17 +46,23 @@ export class TokensService implements OnApplicationBootstrap {
    * the staff member's name, in plain SQL, on the hot path of every API call.
    */
   async authenticate(secret: string): Promise<Actor | undefined> {
+    return (await this.session(secret))?.actor;
+  }
+
+  /** As `authenticate`, with the token's expiry. */
+  async session(secret: string): Promise<TokenSession | undefined> {
     const now = this.clock.now();
     const [token] = await preparedQuery<{
       id: string;
       staff_member_id: string;
       roles: Role[];
       last_used_at: Date | null;
+      expires_at: Date | null;
       name: string;
     }>(
       this.db,
       'tocsin_authenticate',
-      `SELECT t.id, t.staff_member_id, t.roles, t.last_used_at, s.name
+      `SELECT t.id, t.staff_member_id, t.roles, t.last_used_at, t.expires_at, s.name
          FROM api_tokens t JOIN staff_members s ON s.id = t.staff_member_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL
           AND (t.expires_at IS NULL OR t.expires_at > $2) AND s.active`,
@@ -58,7 +72,33 @@ export class TokensService implements OnApplicationBootstrap {
     if (!token.last_used_at || now.getTime() - token.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.getRepository(ApiToken).update(token.id, { lastUsedAt: now });
     }
-    return { staffMemberId: token.staff_member_id, name: token.name, tokenId: token.id, roles: token.roles };
+    return {
+      actor: {
+        staffMemberId: token.staff_member_id,
+        name: token.name,
+        tokenId: token.id,
+        roles: token.roles,
+      },
+      expiresAt: token.expires_at,
+    };
+  }
+
+  /**
+   * Which of `tokenIds` still authenticate now (not revoked, not expired, staff member active):
+   * one primary-key lookup for a whole batch, so re-checking every open board stream of an
+   * instance costs one query however many there are.
+   */
+  async stillValid(tokenIds: readonly string[]): Promise<Set<string>> {
+    if (tokenIds.length === 0) return new Set();
+    const rows = await preparedQuery<{ id: string }>(
+      this.db,
+      'tocsin_tokens_still_valid',
+      `SELECT t.id FROM api_tokens t JOIN staff_members s ON s.id = t.staff_member_id
+        WHERE t.id = ANY($1::uuid[]) AND t.revoked_at IS NULL
+          AND (t.expires_at IS NULL OR t.expires_at > $2) AND s.active`,
+      [tokenIds, this.clock.now()],
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Creates a token; the returned secret is never retrievable again. */
@@ -82,20 +122,27 @@ export class TokensService implements OnApplicationBootstrap {
     return { token, secret };
   }
 
-  list(): Promise<ApiToken[]> {
-    return this.db
-      .getRepository(ApiToken)
-      .find({ relations: { staffMember: true }, order: { createdAt: 'ASC' } });
+  /** Oldest first, revoked and expired ones included; id breaks ties so pages never overlap. */
+  async list(limit: number, offset: number): Promise<Page<ApiToken>> {
+    const [items, total] = await this.db.getRepository(ApiToken).findAndCount({
+      relations: { staffMember: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items, total, limit, offset };
   }
 
+  /** Revokes; open board streams of the token, on every instance, end when this commits. */
   async revoke(id: string): Promise<void> {
-    const result = await this.db
-      .getRepository(ApiToken)
-      .update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
-    if (!result.affected) {
-      const exists = await this.db.getRepository(ApiToken).existsBy({ id });
+    await this.db.transaction(async (em) => {
+      const result = await em
+        .getRepository(ApiToken)
+        .update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      if (result.affected) return notifySessionEnd(em, { tokenId: id });
+      const exists = await em.getRepository(ApiToken).existsBy({ id });
       if (!exists) throw new NotFoundError('token', id);
-    }
+    });
   }
 
   /**

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from './domain-error';
 
-/** The one error shape of the API (DESIGN.md, "API conventions"). */
+/** The one error shape of the API (README, "The API"). */
 export interface ErrorBody {
   statusCode: number;
   code: string;

@@ -152,7 +152,7 @@ export class DeliveryWorker {
             this.workerId,
           ],
         );
-        // First response of an incident (DESIGN.md, "People"): its first notice accepted by the relay.
+        // First response of an incident (README, "Notifying customers"): its first notice accepted by the relay.
         const firstByIncident = new Map<string, Date>();
         for (const { row, at } of group) {
           if (row.kind !== 'initial' || !row.incident_id) continue;

@@ -40,8 +40,10 @@ export async function declareAndNotify(
   );
   const path = `/incidents/${declared.id}`;
   await api.call('POST', `${path}/impact`, undefined, 'commander');
-  const notices = await api.call<{ id: string }[]>('GET', `${path}/notifications`, undefined, 'commander');
-  await api.call('PUT', `${path}/notifications/${notices[0].id}`, { actions: incident.actions }, 'commander');
-  await api.call('POST', `${path}/notifications/${notices[0].id}/approve`, undefined, 'commander');
+  const {
+    items: [initial],
+  } = await api.call<{ items: { id: string }[] }>('GET', `${path}/notifications`, undefined, 'commander');
+  await api.call('PUT', `${path}/notifications/${initial.id}`, { actions: incident.actions }, 'commander');
+  await api.call('POST', `${path}/notifications/${initial.id}/approve`, undefined, 'commander');
   return declared;
 }

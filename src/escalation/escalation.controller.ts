@@ -1,12 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import type { Actor } from '../auth/roles';
+import { ApiPageResponse, ApiWholeListResponse, Page, PageQuery } from '../common/pagination';
 import { IncidentView } from '../incident/incident.view';
 import { IncidentQueries } from '../incident/incident-queries';
 import { ChainLevelView, EscalateDto, EscalationView, ReplaceChainDto } from './escalation.dto';
 import { EscalationService } from './escalation.service';
 
+/** Why the chain is answered whole: ReplaceChainDto caps it (see ApiWholeListResponse). */
+const CHAIN_LIST = 'the chain has at most 20 levels (PUT /escalation-chain refuses more)';
 const ID_PARAM = { name: 'id', description: 'Incident id (UUID) or reference (INC-2026-00042)' };
 
 @ApiTags('escalation')
@@ -20,6 +23,7 @@ export class EscalationController {
 
   @Get('escalation-chain')
   @ApiOperation({ summary: 'The escalation chain, level 1 first (handbook annex A)' })
+  @ApiWholeListResponse(ChainLevelView, CHAIN_LIST)
   async chain(): Promise<ChainLevelView[]> {
     return (await this.escalations.chain()).map(ChainLevelView.of);
   }
@@ -27,6 +31,7 @@ export class EscalationController {
   @Put('escalation-chain')
   @Roles('admin')
   @ApiOperation({ summary: 'Replace the escalation chain (levels 1…n, no gaps)' })
+  @ApiWholeListResponse(ChainLevelView, CHAIN_LIST)
   async replaceChain(@Body() body: ReplaceChainDto): Promise<ChainLevelView[]> {
     return (await this.escalations.replaceChain(body.levels)).map(ChainLevelView.of);
   }
@@ -34,8 +39,14 @@ export class EscalationController {
   @Get('incidents/:id/escalations')
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'Levels reached by the incident, with who asked and why' })
-  async list(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<EscalationView[]> {
-    return (await this.escalations.list('incident', id, actor)).map(EscalationView.of);
+  @ApiPageResponse(EscalationView)
+  async list(
+    @Param('id') id: string,
+    @Query() page: PageQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<Page<EscalationView>> {
+    const result = await this.escalations.list('incident', id, actor, page);
+    return { ...result, items: result.items.map(EscalationView.of) };
   }
 
   @Post('incidents/:id/escalations')
@@ -54,8 +65,14 @@ export class EscalationController {
   @Get('support-requests/:ref/escalations')
   @ApiParam({ name: 'ref', description: 'Support request reference (SR-2026-000042) or id' })
   @ApiOperation({ summary: 'Levels reached by the support request' })
-  async listForRequest(@Param('ref') ref: string, @CurrentActor() actor: Actor): Promise<EscalationView[]> {
-    return (await this.escalations.list('support_request', ref, actor)).map(EscalationView.of);
+  @ApiPageResponse(EscalationView)
+  async listForRequest(
+    @Param('ref') ref: string,
+    @Query() page: PageQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<Page<EscalationView>> {
+    const result = await this.escalations.list('support_request', ref, actor, page);
+    return { ...result, items: result.items.map(EscalationView.of) };
   }
 
   @Post('support-requests/:ref/escalations')

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { Page, PageQuery } from '../common/pagination';
 import type { Actor } from '../auth/roles';
 import { Clock } from '../common/clock';
 import { isLate } from '../common/lateness';
@@ -89,13 +90,21 @@ export class EscalationService {
     });
   }
 
-  list(kind: SubjectKind, idOrReference: string, actor: Actor): Promise<Escalation[]> {
+  list(
+    kind: SubjectKind,
+    idOrReference: string,
+    actor: Actor,
+    { limit, offset }: PageQuery,
+  ): Promise<Page<Escalation>> {
     return this.db.transaction(async (em) => {
       const target = await this.find(em, kind, idOrReference, actor, false);
-      return em.getRepository(Escalation).find({
+      const [items, total] = await em.getRepository(Escalation).findAndCount({
         where: kind === 'incident' ? { incidentId: target.id } : { supportRequestId: target.id },
-        order: { level: 'ASC' },
+        order: { level: 'ASC', id: 'ASC' },
+        take: limit,
+        skip: offset,
       });
+      return { items, total, limit, offset };
     });
   }
 

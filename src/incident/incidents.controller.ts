@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import type { Actor } from '../auth/roles';
-import { Page, PageQuery } from '../common/pagination';
+import { ApiErrors } from '../common/api-errors';
+import { ApiPageResponse, ApiWholeListResponse, Page, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
 import {
   AddParticipantDto,
@@ -44,6 +45,7 @@ export class IncidentsController {
 
   @Get()
   @ApiOperation({ summary: 'List incidents, newest first (confidential ones only for their participants)' })
+  @ApiPageResponse(IncidentView)
   async list(@Query() query: IncidentQuery, @CurrentActor() actor: Actor): Promise<Page<IncidentView>> {
     return this.queries.list(query, actor);
   }
@@ -51,12 +53,14 @@ export class IncidentsController {
   @Get(':id')
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'Get an incident' })
+  @ApiOkResponse({ type: IncidentView })
   async get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<IncidentView> {
     return this.queries.view(id, actor);
   }
 
   @Patch(':id')
   @Roles('commander')
+  @ApiErrors({ 409: ['incident.closed', 'incident.not_open', 'incident.illegal_transition'] })
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'Edit title, summary, severity, working status, services or commander' })
   async update(
@@ -96,6 +100,7 @@ export class IncidentsController {
   @Get(':id/timeline')
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'The append-only record of everything that happened, oldest first' })
+  @ApiPageResponse(TimelineEntryView)
   async timeline(
     @Param('id') id: string,
     @Query() page: PageQuery,
@@ -108,6 +113,7 @@ export class IncidentsController {
   @Get(':id/participants')
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'Everyone who is or was on the incident, with their role' })
+  @ApiWholeListResponse(ParticipantView, 'the team of one incident, each staff member added by hand')
   async listParticipants(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<ParticipantView[]> {
     return (await this.queries.participants(id, actor)).map(ParticipantView.of);
   }
@@ -126,6 +132,7 @@ export class IncidentsController {
 
   @Delete(':id/participants/:participantId')
   @Roles('commander')
+  @ApiErrors({ 409: ['incident.closed', 'participant.already_left', 'participant.is_commander'] })
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'A participant leaves the incident (kept in the history)' })
   async removeParticipant(

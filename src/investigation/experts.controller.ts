@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import type { Actor } from '../auth/roles';
+import { ApiWholeListResponse } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
 import { ParticipantView } from '../incident/incident.view';
 import { IncidentQueries } from '../incident/incident-queries';
@@ -25,6 +26,7 @@ export class ExpertsController {
   @Get()
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'The incident team: everyone who is or was on it, with role, domain and times' })
+  @ApiWholeListResponse(ParticipantView, 'the team of one incident, each staff member added by hand')
   async list(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<ParticipantView[]> {
     return (await this.incidents.participants(id, actor)).map(ParticipantView.of);
   }

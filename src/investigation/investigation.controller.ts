@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import type { Actor } from '../auth/roles';
-import { Page, PageQuery } from '../common/pagination';
+import { ApiPageResponse, Page, PageQuery } from '../common/pagination';
 import { AddInvestigationNoteDto, ReviseScopeDto } from './investigation.dto';
 import { InvestigationNoteView, ScopeRevisionView, ScopeView } from './investigation.view';
 import { InvestigationQueries } from './investigation-queries';
@@ -26,6 +26,7 @@ export class InvestigationController {
   @ApiOperation({
     summary: 'The scope of the problem: the current revision and every revision, oldest first',
   })
+  @ApiOkResponse({ type: ScopeView })
   async scope(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<ScopeView> {
     return ScopeView.of(await this.queries.scope(id, actor));
   }
@@ -45,6 +46,7 @@ export class InvestigationController {
   @Get('notes')
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'Internal notes of the investigation team, oldest first' })
+  @ApiPageResponse(InvestigationNoteView)
   async notes(
     @Param('id') id: string,
     @Query() page: PageQuery,

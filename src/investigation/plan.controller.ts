@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import type { Actor } from '../auth/roles';
+import { ApiWholeListResponse } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
 import { ID_PARAM } from './investigation.controller';
 import { CreatePlanStepDto, MovePlanStepDto, UpdatePlanStepDto } from './investigation.dto';
@@ -12,6 +13,9 @@ import { MovePlanStep } from './use-cases/move-plan-step.use-case';
 import { UpdatePlanStep } from './use-cases/update-plan-step.use-case';
 
 const SID_PARAM = { name: 'sid', description: 'Plan step id (UUID)' };
+/** Why the plan is answered whole (see ApiWholeListResponse). */
+const PLAN_LIST =
+  "the steps of one incident's plan, added by hand; their positions 1…n mean something only together";
 const view = ({ step, events }: PlanStepWithHistory) => PlanStepView.of(step, events);
 
 /** The resolution plan: ordered steps with owner, status and ETA, and their execution. */
@@ -29,6 +33,7 @@ export class PlanController {
   @Get()
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'The resolution plan in order, each step with its history' })
+  @ApiWholeListResponse(PlanStepView, PLAN_LIST)
   async list(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<PlanStepView[]> {
     return (await this.queries.plan(id, actor)).map(view);
   }
@@ -65,6 +70,7 @@ export class PlanController {
   @ApiParam(ID_PARAM)
   @ApiParam(SID_PARAM)
   @ApiOperation({ summary: 'Move a step to another position; returns the whole plan in order' })
+  @ApiWholeListResponse(PlanStepView, PLAN_LIST)
   async move(
     @Param('id') id: string,
     @UuidParam('sid') sid: string,

@@ -27,7 +27,7 @@ const SECRET_NAME = 'link_signing_key';
 const CONTEXT = 'tocsin-link-v1.';
 
 /**
- * Signed, expiring links for customers (DESIGN.md, "Security"): the token is the grant in
+ * Signed, expiring links for customers (README, "Customer portal"): the token is the grant in
  * base64url JSON plus an HMAC-SHA256 over it. Nothing is stored per link, so a link works on
  * every instance and survives restarts; changing the key revokes every link at once.
  */

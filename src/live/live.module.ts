@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ChangeListener } from './change-listener';
 
 /**
- * Live views (DESIGN.md, "Scaling out"): writers call `notifyChange()` inside their
+ * Live views (README, "Running in production"): writers call `notifyChange()` inside their
  * transaction; `ChangeListener` turns the notifications of every process into an rxjs stream.
  */
 @Global()

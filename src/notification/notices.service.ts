@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { Page, PageQuery } from '../common/pagination';
 import type { Actor } from '../auth/roles';
 import { Clock } from '../common/clock';
 import { ConflictError, NotFoundError } from '../common/domain-error';
@@ -45,11 +46,15 @@ export class NoticesService implements OnModuleInit {
     this.lifecycle.onResolved((event) => this.sendResolution(event));
   }
 
-  async list(idOrReference: string, actor: Actor): Promise<Notification[]> {
+  async list(idOrReference: string, actor: Actor, { limit, offset }: PageQuery): Promise<Page<Notification>> {
     const incident = await this.store.get(this.db.manager, idOrReference, actor);
-    return this.db
-      .getRepository(Notification)
-      .find({ where: { incidentId: incident.id }, order: { sequence: 'ASC' } });
+    const [items, total] = await this.db.getRepository(Notification).findAndCount({
+      where: { incidentId: incident.id },
+      order: { sequence: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items, total, limit, offset };
   }
 
   /** A new update draft for the team to edit and approve. */

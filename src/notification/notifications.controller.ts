@@ -1,12 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import type { Actor } from '../auth/roles';
-import { Page } from '../common/pagination';
+import { ApiPageResponse, Page, PageQuery } from '../common/pagination';
+import { ApiErrors } from '../common/api-errors';
 import { UuidParam } from '../common/uuid-param';
 import { IncidentView } from '../incident/incident.view';
 import { IncidentQueries } from '../incident/incident-queries';
 import { ImpactService } from './impact.service';
+import { IncidentImpactView, IncidentSlaView } from './impact.view';
 import {
   AdjustImpactDto,
   CadenceDto,
@@ -38,7 +40,8 @@ export class NotificationsController {
   @ApiOperation({
     summary: 'Impacted customers: the preview before definition, the frozen set with clocks after',
   })
-  view(@Param('id') id: string, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ type: IncidentImpactView })
+  view(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<IncidentImpactView> {
     return this.impact.view(id, actor);
   }
 
@@ -48,7 +51,8 @@ export class NotificationsController {
   @ApiOperation({
     summary: 'Define impact: freeze the impacted set, start the 20/30-minute clock, draft the first notice',
   })
-  define(@Param('id') id: string, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ type: IncidentImpactView })
+  define(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<IncidentImpactView> {
     return this.impact.define(id, actor);
   }
 
@@ -56,14 +60,25 @@ export class NotificationsController {
   @HttpCode(200)
   @Roles('commander', 'notifier')
   @ApiOperation({ summary: 'Add or remove a customer by hand, with a reason (after definition: add only)' })
-  adjust(@Param('id') id: string, @Body() body: AdjustImpactDto, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ type: IncidentImpactView })
+  adjust(
+    @Param('id') id: string,
+    @Body() body: AdjustImpactDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<IncidentImpactView> {
     return this.impact.adjust(id, body, actor);
   }
 
   @Get('notifications')
   @ApiOperation({ summary: 'Notices of the incident, in order' })
-  async list(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<NotificationView[]> {
-    return (await this.notices.list(id, actor)).map(NotificationView.of);
+  @ApiPageResponse(NotificationView)
+  async list(
+    @Param('id') id: string,
+    @Query() page: PageQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<Page<NotificationView>> {
+    const result = await this.notices.list(id, actor, page);
+    return { ...result, items: result.items.map(NotificationView.of) };
   }
 
   @Post('notifications')
@@ -79,6 +94,7 @@ export class NotificationsController {
 
   @Put('notifications/:notificationId')
   @Roles('commander', 'notifier')
+  @ApiErrors({ 409: ['incident.not_open', 'impact.not_defined', 'notification.not_draft'] })
   @ApiOperation({ summary: 'Edit a draft notice (customer-facing texts)' })
   async edit(
     @Param('id') id: string,
@@ -114,6 +130,7 @@ export class NotificationsController {
 
   @Put('cadence')
   @Roles('commander')
+  @ApiErrors({ 409: ['incident.not_open'] })
   @ApiOperation({
     summary: "Override the incident's status-update cadence (null: back to the severity default)",
   })
@@ -128,6 +145,7 @@ export class NotificationsController {
 
   @Get('deliveries')
   @ApiOperation({ summary: 'The delivery ledger of the incident (filter by status, kind, customer)' })
+  @ApiPageResponse(DeliveryView)
   async deliveries(
     @Param('id') id: string,
     @Query() query: DeliveryQuery,
@@ -141,7 +159,8 @@ export class NotificationsController {
   @ApiOperation({
     summary: 'Per impacted customer: first notice accepted before target / before deadline / late / pending',
   })
-  slaReport(@Param('id') id: string, @CurrentActor() actor: Actor) {
+  @ApiOkResponse({ type: IncidentSlaView })
+  slaReport(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<IncidentSlaView> {
     return this.sla.sla(id, actor);
   }
 }

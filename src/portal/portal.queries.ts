@@ -72,7 +72,7 @@ interface IncidentRow {
 }
 
 /**
- * What one customer may see (DESIGN.md, "Security"), every statement scoped by its customer id:
+ * What one customer may see (README, "Customer portal"), every statement scoped by its customer id:
  * the incidents in its impacted set that it was told about (at least one notice queued to one
  * of its contacts, so nothing shows before an approved text does), the notices that went to its
  * contacts, and its own RCA, escalation and support requests. Never timelines, internal notes,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
-import { Page, PageQuery } from '../common/pagination';
+import { ApiPageResponse, Page, PageQuery } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
 import { CreateStaffMemberDto, StaffMemberView, UpdateStaffMemberDto } from './staff.dto';
 import { StaffService } from './staff.service';
@@ -21,6 +21,7 @@ export class StaffController {
 
   @Get()
   @ApiOperation({ summary: 'List staff members' })
+  @ApiPageResponse(StaffMemberView)
   async list(@Query() page: PageQuery): Promise<Page<StaffMemberView>> {
     const result = await this.staff.list(page.limit, page.offset);
     return { ...result, items: result.items.map(StaffMemberView.of) };
@@ -28,6 +29,7 @@ export class StaffController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a staff member' })
+  @ApiOkResponse({ type: StaffMemberView })
   async get(@UuidParam() id: string): Promise<StaffMemberView> {
     return StaffMemberView.of(await this.staff.get(id));
   }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import type { Actor } from '../auth/roles';
-import { Page } from '../common/pagination';
+import { ApiPageResponse, Page } from '../common/pagination';
 import {
   ChangeSupportRequestStatusDto,
   CreateSupportRequestDto,
@@ -46,6 +46,7 @@ export class SupportRequestsController {
 
   @Get()
   @ApiOperation({ summary: 'List support requests, newest first' })
+  @ApiPageResponse(SupportRequestView)
   async list(
     @Query() query: SupportRequestQuery,
     @CurrentActor() actor: Actor,
@@ -57,6 +58,7 @@ export class SupportRequestsController {
   @Get(':ref')
   @ApiParam(REF_PARAM)
   @ApiOperation({ summary: 'A support request with its replies and history' })
+  @ApiOkResponse({ type: SupportRequestDetailView })
   async get(@Param('ref') ref: string, @CurrentActor() actor: Actor): Promise<SupportRequestDetailView> {
     const { request, replies, events } = await this.queries.detail(ref, actor);
     return SupportRequestDetailView.detail(request, replies, events);

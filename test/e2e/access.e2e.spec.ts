@@ -98,7 +98,7 @@ describe('access', () => {
         401,
         'unauthenticated',
       );
-      const listed = (await call('get', '/api/v1/tokens', t.admin)).body.find(
+      const listed = (await call('get', '/api/v1/tokens?limit=200', t.admin)).body.items.find(
         (x: { id: string }) => x.id === token.id,
       );
       expect(listed).toMatchObject({ expiresAt: expiresAt.toISOString(), revokedAt: null });

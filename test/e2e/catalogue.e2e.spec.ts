@@ -392,6 +392,61 @@ describe('catalogue, staff and tokens', () => {
   });
 
   describe('tokens', () => {
+    it('lists tokens a page at a time, oldest first, revoked ones included', async () => {
+      const list = (query: string) => t.http.get(`/api/v1/tokens${query}`).set('Authorization', t.admin);
+      await staffWithToken(t, ['notifier'], 'paged-notifier');
+      const revoked = await staffWithToken(t, ['support'], 'paged-support');
+      const all = await list('?limit=200').expect(200);
+      const tokens = all.body.items as {
+        id: string;
+        name: string;
+        createdAt: string;
+        revokedAt: string | null;
+      }[];
+      expect(all.body).toMatchObject({ total: tokens.length, limit: 200, offset: 0 });
+      expect(tokens.length).toBeGreaterThanOrEqual(4);
+      expect(tokens[0].name).toBe('bootstrap admin');
+      const created = tokens.map((token) => token.createdAt);
+      expect(created).toEqual([...created].sort());
+
+      const byDefault = await list('').expect(200);
+      expect(byDefault.body).toMatchObject({ total: tokens.length, limit: 50, offset: 0 });
+      const page = await list('?limit=2&offset=1').expect(200);
+      expect(page.body).toEqual({ items: tokens.slice(1, 3), total: tokens.length, limit: 2, offset: 1 });
+      const past = await list(`?offset=${tokens.length}`).expect(200);
+      expect(past.body).toEqual({ items: [], total: tokens.length, limit: 50, offset: tokens.length });
+
+      const victim = tokens.find((token) => token.name === 'paged-support token')!;
+      await t.http.delete(`/api/v1/tokens/${victim.id}`).set('Authorization', t.admin).expect(204);
+      expectError(
+        await t.http.get('/api/v1/services').set('Authorization', revoked.auth),
+        401,
+        'unauthenticated',
+      );
+      const after = await list('?limit=200').expect(200);
+      expect(after.body.total).toBe(tokens.length);
+      expect(
+        after.body.items.find((token: { id: string }) => token.id === victim.id).revokedAt,
+      ).not.toBeNull();
+
+      for (const [query, field] of [
+        ['?limit=0', 'limit'],
+        ['?limit=201', 'limit'],
+        ['?offset=-1', 'offset'],
+        ['?limit=ten', 'limit'],
+      ]) {
+        const res = await list(query);
+        expectError(res, 400, 'validation_failed');
+        expect({
+          query,
+          fields: [...new Set(res.body.details.map((d: { field: string }) => d.field))],
+        }).toEqual({
+          query,
+          fields: [field],
+        });
+      }
+    });
+
     it('shows the secret once, lists tokens without secrets, and a revoked token stops working', async () => {
       const staff = await t.http
         .post('/api/v1/staff')
@@ -426,10 +481,10 @@ describe('catalogue, staff and tokens', () => {
 
       await t.http.get('/api/v1/services').set('Authorization', auth).expect(200);
 
-      const list = await t.http.get('/api/v1/tokens').set('Authorization', t.admin).expect(200);
+      const list = await t.http.get('/api/v1/tokens?limit=200').set('Authorization', t.admin).expect(200);
       const raw = JSON.stringify(list.body);
       expect(raw).not.toContain(secret);
-      for (const token of list.body) {
+      for (const token of list.body.items) {
         expect(Object.keys(token).sort()).toEqual(
           [
             'createdAt',
@@ -445,7 +500,7 @@ describe('catalogue, staff and tokens', () => {
           ].sort(),
         );
       }
-      const listed = list.body.find((token: { id: string }) => token.id === issued.body.id);
+      const listed = list.body.items.find((token: { id: string }) => token.id === issued.body.id);
       expect(listed).toMatchObject({ name: 'comms laptop', prefix: secret.slice(0, 10), revokedAt: null });
       expect(listed.lastUsedAt).toBe(t.clock.now().toISOString());
       // The database keeps only a hash of the secret.
@@ -456,8 +511,8 @@ describe('catalogue, staff and tokens', () => {
       await t.http.delete(`/api/v1/tokens/${issued.body.id}`).set('Authorization', t.admin).expect(204);
       expectError(await t.http.get('/api/v1/services').set('Authorization', auth), 401, 'unauthenticated');
 
-      const after = await t.http.get('/api/v1/tokens').set('Authorization', t.admin).expect(200);
-      expect(after.body.find((token: { id: string }) => token.id === issued.body.id).revokedAt).toBe(
+      const after = await t.http.get('/api/v1/tokens?limit=200').set('Authorization', t.admin).expect(200);
+      expect(after.body.items.find((token: { id: string }) => token.id === issued.body.id).revokedAt).toBe(
         t.clock.now().toISOString(),
       );
       // Revoking again is harmless; an unknown token is 404.

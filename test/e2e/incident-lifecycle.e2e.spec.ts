@@ -36,7 +36,7 @@ describe('incident lifecycle', () => {
     second = await staffWithToken(t, ['commander'], 'second-commander');
     expert = await staffWithToken(t, ['investigator'], 'as2-expert');
     const tokens = await t.http.get('/api/v1/tokens').set('Authorization', t.admin);
-    adminName = tokens.body.find(
+    adminName = tokens.body.items.find(
       (token: { name: string }) => token.name === 'bootstrap admin',
     ).staffMemberName;
   });

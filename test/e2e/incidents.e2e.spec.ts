@@ -267,7 +267,7 @@ describe('incidents', () => {
       ['declaredFrom=2025-11-10T11:00:00.000Z', () => [d]],
       ['declaredTo=2025-11-10T08:00:00Z', () => []],
     ])('filters by %s', async (query, expected) => {
-      const admin = (await t.http.get('/api/v1/tokens').set('Authorization', t.admin)).body.find(
+      const admin = (await t.http.get('/api/v1/tokens').set('Authorization', t.admin)).body.items.find(
         (token: { name: string }) => token.name === 'bootstrap admin',
       ).staffMemberId;
       const resolved = query.replace('SFTP', sftp.id).replace('FAX', fax.id).replace('ADMIN', admin);

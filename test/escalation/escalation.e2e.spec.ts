@@ -27,7 +27,7 @@ describe('escalation chain', () => {
 
   const escalations = async (id: string) =>
     (await t.http.get(`/api/v1/incidents/${id}/escalations`).set('Authorization', commander.auth).expect(200))
-      .body as {
+      .body.items as {
       level: number;
       reason: string;
       late: boolean;
@@ -227,7 +227,7 @@ describe('escalation chain', () => {
           .get(`/api/v1/support-requests/${ref}/escalations`)
           .set('Authorization', support.auth)
           .expect(200)
-      ).body as { level: number; reason: string }[];
+      ).body.items as { level: number; reason: string }[];
 
     t.clock.advanceMinutes(31);
     await ticks.runDue();

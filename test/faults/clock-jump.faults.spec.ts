@@ -69,8 +69,8 @@ describe('a tick missed for 10 minutes', () => {
     const gapStart = new Date('2026-03-02T10:00:00Z');
     const at = (minutes: number) => new Date(gapStart.getTime() + minutes * 60_000);
     const initialOf = async (id: string) =>
-      (await t.http.get(`/api/v1/incidents/${id}/notifications`).set('Authorization', commander.auth)).body[0]
-        .id as string;
+      (await t.http.get(`/api/v1/incidents/${id}/notifications`).set('Authorization', commander.auth)).body
+        .items[0].id as string;
     const declare = async (title: string, impact: boolean) => {
       const incident = await declareIncident(t, commander.auth, {
         title,

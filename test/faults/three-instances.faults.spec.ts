@@ -134,7 +134,9 @@ describe('three instances, one SIGKILLed', () => {
       serviceIds: [few.serviceId],
     });
     await few.commander.ok('POST', `/api/v1/incidents/${incident.id}/impact`);
-    const [initial] = await few.commander.ok('GET', `/api/v1/incidents/${incident.id}/notifications`);
+    const {
+      items: [initial],
+    } = await few.commander.ok('GET', `/api/v1/incidents/${incident.id}/notifications`);
     await few.commander.ok('POST', `/api/v1/incidents/${incident.id}/notifications/${initial.id}/approve`);
     const started = Date.now();
 

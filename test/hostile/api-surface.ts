@@ -8,13 +8,27 @@ import type { TestApp } from '../support/test-app';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-interface SchemaObject {
+export interface SchemaObject {
   $ref?: string;
+  allOf?: SchemaObject[];
   type?: string;
+  format?: string;
   enum?: unknown[];
+  example?: unknown;
+  default?: unknown;
+  nullable?: boolean;
+  minimum?: number;
+  maximum?: number;
   properties?: Record<string, SchemaObject>;
   items?: SchemaObject;
   required?: string[];
+}
+
+/** A query or path parameter as the document describes it. */
+export interface Parameter {
+  name: string;
+  in: 'query' | 'path' | 'header' | 'cookie';
+  schema?: SchemaObject;
 }
 
 export interface Operation {
@@ -25,6 +39,7 @@ export interface Operation {
   public: boolean;
   /** The request body's schema, references resolved one level (properties of nested DTOs stay refs). */
   body?: SchemaObject;
+  parameters: Parameter[];
   schemas: Record<string, SchemaObject>;
 }
 
@@ -37,6 +52,7 @@ export async function operationsFromOpenApi(t: TestApp): Promise<Operation[]> {
         string,
         {
           security?: unknown[];
+          parameters?: Parameter[];
           requestBody?: { content: Record<string, { schema: SchemaObject }> };
         }
       >
@@ -50,15 +66,27 @@ export async function operationsFromOpenApi(t: TestApp): Promise<Operation[]> {
         method: method as Method,
         path,
         call: `${method.toUpperCase()} ${path}`,
-        public: op.security === undefined,
+        // Public operations say so with `security: []`; the others inherit or name bearer.
+        public: op.security !== undefined && op.security.length === 0,
         body: ref ? resolve(ref, doc.components.schemas) : undefined,
+        parameters: op.parameters ?? [],
         schemas: doc.components.schemas,
       };
     }),
   );
 }
 
+/** The schema a `$ref` (or a lone `allOf: [{$ref}]`, how a described nested DTO is written) points at. */
+/** The staff writes that take a JSON body: what the generated body suites send to. */
+export function writesWithBody(operations: Operation[]): Operation[] {
+  return operations.filter((op) => !op.public && ['post', 'put', 'patch'].includes(op.method) && op.body);
+}
+
 export function resolve(schema: SchemaObject, schemas: Record<string, SchemaObject>): SchemaObject {
+  if (schema.allOf?.length === 1) {
+    const { allOf, ...own } = schema;
+    return { ...resolve(allOf[0], schemas), ...own };
+  }
   return schema.$ref ? (schemas[schema.$ref.split('/').pop()!] ?? {}) : schema;
 }
 
@@ -151,7 +179,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
     contactId: customer.contacts[0].id,
     incidentId: incident.id,
     participantId: participant.body.id,
-    notificationId: notices.body[0].id,
+    notificationId: notices.body.items[0].id,
     stepId: step.body.id,
     supportRef: request.body.reference,
   };

@@ -136,7 +136,7 @@ describe('header and template injection in customer mail', () => {
         .get(`/api/v1/incidents/${id}/notifications`)
         .set('Authorization', commander.auth)
         .expect(200)
-    ).body;
+    ).body.items;
     await t.http
       .put(`/api/v1/incidents/${id}/notifications/${notice.id}`)
       .set('Authorization', commander.auth)

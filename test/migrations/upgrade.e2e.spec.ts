@@ -247,7 +247,7 @@ describe('migrating a populated database from the landed schema', () => {
       .get(`/api/v1/incidents/${ids.incident}/escalations`)
       .set('Authorization', auth)
       .expect(200);
-    expect(escalations.body).toHaveLength(1);
+    expect(escalations.body).toMatchObject({ total: 1, items: [expect.anything()] });
   });
 
   it('keeps writing after the upgrade: the reference sequence continues', async () => {

@@ -46,7 +46,7 @@ describe('security-breach notices and the cluster-wide relay rate', () => {
       .expect(200);
     const [initial] = (
       await t.http.get(`/api/v1/incidents/${incident.id}/notifications`).set('Authorization', commander.auth)
-    ).body;
+    ).body.items;
     await t.http
       .put(`/api/v1/incidents/${incident.id}/notifications/${initial.id}`)
       .set('Authorization', commander.auth)

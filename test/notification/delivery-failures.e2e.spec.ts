@@ -103,7 +103,7 @@ describe('delivery failures and recovery over SMTP', () => {
       .get(`/api/v1/incidents/${incident.id}/notifications`)
       .set('Authorization', commander.auth)
       .expect(200);
-    return { incident, initialId: notices.body[0].id as string };
+    return { incident, initialId: notices.body.items[0].id as string };
   }
 
   async function approve(incidentId: string, notificationId: string) {

@@ -99,17 +99,18 @@ describe('first notice and status updates over SMTP', () => {
       .get(`/api/v1/incidents/${incident.id}/notifications`)
       .set('Authorization', commander.auth)
       .expect(200);
-    expect(notices.body).toHaveLength(1);
-    expect(notices.body[0]).toMatchObject({ kind: 'initial', status: 'draft' });
+    expect(notices.body).toMatchObject({ total: 1, limit: 50, offset: 0 });
+    expect(notices.body.items).toHaveLength(1);
+    expect(notices.body.items[0]).toMatchObject({ kind: 'initial', status: 'draft' });
     await t.http
-      .put(`/api/v1/incidents/${incident.id}/notifications/${notices.body[0].id}`)
+      .put(`/api/v1/incidents/${incident.id}/notifications/${notices.body.items[0].id}`)
       .set('Authorization', commander.auth)
       .send({ actions: 'Our engineers are restoring the certificate chain.' })
       .expect(200);
 
     t.clock.advanceMinutes(5);
     await t.http
-      .post(`/api/v1/incidents/${incident.id}/notifications/${notices.body[0].id}/approve`)
+      .post(`/api/v1/incidents/${incident.id}/notifications/${notices.body.items[0].id}/approve`)
       .set('Authorization', commander.auth)
       .expect(200);
     expect(await worker.drain()).toBe(3);
@@ -220,7 +221,7 @@ describe('first notice and status updates over SMTP', () => {
     const list = await t.http
       .get(`/api/v1/incidents/${incident.id}/notifications`)
       .set('Authorization', commander.auth);
-    expect(list.body[0]).toMatchObject({
+    expect(list.body.items[0]).toMatchObject({
       kind: 'initial',
       status: 'approved',
       autoApproved: true,
@@ -242,7 +243,7 @@ describe('first notice and status updates over SMTP', () => {
       .expect(200);
     const [initial] = (
       await t.http.get(`/api/v1/incidents/${incident.id}/notifications`).set('Authorization', commander.auth)
-    ).body;
+    ).body.items;
     await t.http
       .post(`/api/v1/incidents/${incident.id}/notifications/${initial.id}/approve`)
       .set('Authorization', commander.auth)

@@ -96,12 +96,12 @@ describe('public status page (browser)', () => {
       .set('Authorization', commander.auth)
       .expect(200);
     await t.http
-      .put(`/api/v1/incidents/${incident.id}/notifications/${notices.body[0].id}`)
+      .put(`/api/v1/incidents/${incident.id}/notifications/${notices.body.items[0].id}`)
       .set('Authorization', commander.auth)
       .send({ actions: 'Our engineers are restoring the certificate chain.' })
       .expect(200);
     await t.http
-      .post(`/api/v1/incidents/${incident.id}/notifications/${notices.body[0].id}/approve`)
+      .post(`/api/v1/incidents/${incident.id}/notifications/${notices.body.items[0].id}/approve`)
       .set('Authorization', commander.auth)
       .expect(200);
 

@@ -86,7 +86,7 @@ describe('RCA report', () => {
     const notices = await t.http.get(pm(`${incident.id}/notifications`)).set('Authorization', commander.auth);
     t.clock.advanceMinutes(6);
     await t.http
-      .post(pm(`${incident.id}/notifications/${notices.body[0].id}/approve`))
+      .post(pm(`${incident.id}/notifications/${notices.body.items[0].id}/approve`))
       .set('Authorization', commander.auth)
       .expect(200);
     await worker.drain();

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/auth.decorators';
-import { Page } from '../../common/pagination';
+import { ApiPageResponse, ApiWholeListResponse, Page } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import {
   ContactView,
@@ -30,6 +30,7 @@ export class CustomersController {
 
   @Get()
   @ApiOperation({ summary: 'List customers (filter by name or subscribed service)' })
+  @ApiPageResponse(CustomerView)
   async list(@Query() query: CustomerQuery): Promise<Page<CustomerView>> {
     const result = await this.catalogue.listCustomers(query);
     return { ...result, items: result.items.map(CustomerView.of) };
@@ -37,6 +38,7 @@ export class CustomersController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a customer with its contacts and subscriptions' })
+  @ApiOkResponse({ type: CustomerView })
   async get(@UuidParam() id: string): Promise<CustomerView> {
     return CustomerView.of(await this.catalogue.getCustomer(id));
   }
@@ -59,6 +61,7 @@ export class CustomersController {
 
   @Get(':id/contacts')
   @ApiOperation({ summary: "List a customer's contacts" })
+  @ApiWholeListResponse(ContactView, 'the contacts of one customer, the same set GET /customers/{id} embeds')
   async listContacts(@UuidParam() id: string): Promise<ContactView[]> {
     const { customer, contacts } = await this.catalogue.listContacts(id);
     return contacts.map((c) => ContactView.of(c, customer.language));

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../auth/auth.decorators';
-import { Page, PageQuery } from '../../common/pagination';
+import { ApiPageResponse, Page, PageQuery } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { CreateServiceDto, ServiceView, UpdateServiceDto } from './catalogue.dto';
 import { CatalogueService } from './catalogue.service';
@@ -21,6 +21,7 @@ export class ServicesController {
 
   @Get()
   @ApiOperation({ summary: 'List services' })
+  @ApiPageResponse(ServiceView)
   async list(@Query() page: PageQuery): Promise<Page<ServiceView>> {
     const result = await this.catalogue.listServices(page.limit, page.offset);
     return { ...result, items: result.items.map(ServiceView.of) };
@@ -28,6 +29,7 @@ export class ServicesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a service' })
+  @ApiOkResponse({ type: ServiceView })
   async get(@UuidParam() id: string): Promise<ServiceView> {
     return ServiceView.of(await this.catalogue.getService(id));
   }

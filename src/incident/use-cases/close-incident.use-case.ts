@@ -13,7 +13,7 @@ import { appendTimeline } from '../timeline';
 
 /**
  * `POST …/close`: the end of the record. Normally after the post-mortem is approved;
- * an admin may close without one, giving a reason (DESIGN.md, "Resolve and close").
+ * an admin may close without one, giving a reason (README, "Post-mortem").
  */
 @Injectable()
 export class CloseIncident {

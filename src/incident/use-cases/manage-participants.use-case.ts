@@ -13,7 +13,7 @@ import { appendTimeline } from '../timeline';
 
 /**
  * Who is on an incident. The investigation team's "gather experts" goes through here too,
- * because participation decides who may see a confidential incident (DESIGN.md, "People").
+ * because participation decides who may see a confidential incident (README, "Roles and permissions").
  */
 @Injectable()
 export class ManageParticipants {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../../auth/auth.decorators';
 import type { Actor } from '../../auth/roles';
-import { Page } from '../../common/pagination';
+import { ApiPageResponse, ApiWholeListResponse, Page } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { ID_PARAM } from '../analysis/analysis.controller';
 import { ActionItemQuery, CreateActionItemDto, UpdateActionItemDto } from './action-items.dto';
@@ -21,6 +21,10 @@ export class IncidentActionItemsController {
   @Get()
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'The action plan of the analysis, oldest first' })
+  @ApiWholeListResponse(
+    ActionItemView,
+    'the action plan of one analysis, the same set GET …/postmortem embeds (GET /actions pages across incidents)',
+  )
   list(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<ActionItemView[]> {
     return this.actions.list(id, actor);
   }
@@ -61,6 +65,7 @@ export class ActionItemsController {
 
   @Get()
   @ApiOperation({ summary: 'Action items across incidents, by due date (overdue=true: the overdue ones)' })
+  @ApiPageResponse(ActionItemView)
   search(@Query() query: ActionItemQuery, @CurrentActor() actor: Actor): Promise<Page<ActionItemView>> {
     return this.actions.search(query, actor);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../../auth/auth.decorators';
 import type { Actor } from '../../auth/roles';
 import { AnalysisTransitionDto, ReopenAnalysisDto, UpdateAnalysisDto } from './analysis.dto';
@@ -26,6 +26,7 @@ export class AnalysisController {
   @ApiOperation({
     summary: 'The major problem analysis with its participants and action plan (409 before resolution)',
   })
+  @ApiOkResponse({ type: AnalysisView })
   get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<AnalysisView> {
     return this.reader.get(id, actor);
   }

@@ -21,7 +21,7 @@ export interface RcaIncident {
 }
 
 /**
- * Who may have an RCA copy (PRODUCT.md, "Product decisions"): contacts of a customer that was
+ * Who may have an RCA copy (README, "RCA copies"): contacts of a customer that was
  * in the incident's impacted set, or that an admin entitled explicitly with a grant in force.
  * Confidential (security-breach) incidents follow the same rule: staff visibility plays no part,
  * because the customer is asking, not the agent who records the request.

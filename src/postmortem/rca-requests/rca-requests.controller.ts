@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../../auth/auth.decorators';
 import type { Actor } from '../../auth/roles';
+import { ApiPageResponse, ApiWholeListResponse } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { RcaGrants } from './rca-grants';
 import { RcaRequestQueries } from './rca-request-queries';
@@ -37,6 +38,7 @@ export class RcaRequestsController {
   @Get()
   @Roles('support', 'postmortem')
   @ApiOperation({ summary: 'List RCA copy requests, newest first' })
+  @ApiPageResponse(RcaRequestView)
   async list(@Query() query: RcaRequestQuery, @CurrentActor() actor: Actor): Promise<RcaRequestPage> {
     const page = await this.queries.list(query, actor);
     return { ...page, items: page.items.map(RcaRequestView.of) };
@@ -45,6 +47,7 @@ export class RcaRequestsController {
   @Get(':id')
   @Roles('support', 'postmortem')
   @ApiOperation({ summary: 'An RCA copy request with each version sent and its delivery' })
+  @ApiOkResponse({ type: RcaRequestDetailView })
   async get(@UuidParam() id: string, @CurrentActor() actor: Actor): Promise<RcaRequestDetailView> {
     const { request, copies } = await this.queries.detail(id, actor);
     return RcaRequestDetailView.detail(request, copies);
@@ -73,6 +76,10 @@ export class RcaGrantsController {
   @Roles('admin')
   @ApiParam(INCIDENT_PARAM)
   @ApiOperation({ summary: "The incident's RCA grants, revoked ones included" })
+  @ApiWholeListResponse(
+    RcaGrantView,
+    'the grants of one incident, made by admins one customer at a time (at most one in force per customer)',
+  )
   async list(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<RcaGrantView[]> {
     return (await this.grants.list(id, actor)).map(RcaGrantView.of);
   }

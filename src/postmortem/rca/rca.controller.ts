@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../../auth/auth.decorators';
 import type { Actor } from '../../auth/roles';
@@ -44,6 +44,7 @@ export class RcaController {
   @Get('rca')
   @ApiParam(ID_PARAM)
   @ApiOperation({ summary: 'The versions of the RCA report, oldest first, with their publication' })
+  @ApiOkResponse({ type: RcaVersionsView })
   async list(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<RcaVersionsView> {
     const { incident, versions } = await this.reports.list(id, actor);
     const published = versions.filter((v) => v.publishedAt).map((v) => v.version);
@@ -76,6 +77,7 @@ export class RcaController {
   @Get('rca.html')
   @ApiParam(ID_PARAM)
   @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The HTML page', schema: { type: 'string' } })
   @ApiOperation({
     summary: 'The RCA report as a standalone, printable HTML page',
     description: DOCUMENT_DESCRIPTION,
@@ -92,6 +94,7 @@ export class RcaController {
   @Get('rca.pdf')
   @ApiParam(ID_PARAM)
   @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The PDF document', schema: { type: 'string', format: 'binary' } })
   @ApiOperation({ summary: 'The RCA report as a PDF document', description: DOCUMENT_DESCRIPTION })
   pdf(
     @Param('id') id: string,
@@ -105,6 +108,7 @@ export class RcaController {
   @Get('rca.md')
   @ApiParam(ID_PARAM)
   @ApiProduces('text/markdown')
+  @ApiOkResponse({ description: 'The Markdown text', schema: { type: 'string' } })
   @ApiOperation({ summary: 'The RCA report in Markdown', description: DOCUMENT_DESCRIPTION })
   md(
     @Param('id') id: string,

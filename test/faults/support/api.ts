@@ -104,7 +104,9 @@ export async function declareWithImpact(s: Scenario, title: string) {
     serviceIds: [s.serviceId],
   });
   await s.commander.ok('POST', `/api/v1/incidents/${incident.id}/impact`);
-  const [initial] = await s.commander.ok('GET', `/api/v1/incidents/${incident.id}/notifications`);
+  const {
+    items: [initial],
+  } = await s.commander.ok('GET', `/api/v1/incidents/${incident.id}/notifications`);
   return {
     id: incident.id as string,
     reference: incident.reference as string,
