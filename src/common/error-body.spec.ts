@@ -19,6 +19,14 @@ describe('toErrorBody: the database going away is a 503, not a 500', () => {
     ],
     ['a dropped connection', new Error('Connection terminated unexpectedly')],
     ['an exhausted pool', new Error('timeout exceeded when trying to connect')],
+    ['a write to a closed socket', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })],
+    ['a client the pool closed', new Error('Client was closed and is not queryable')],
+    [
+      'a failure given as the cause',
+      new Error('connect failed', {
+        cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+      }),
+    ],
   ])('%s', (_, error) => {
     expect(toErrorBody(error, 'req-1')).toEqual({
       statusCode: 503,

@@ -111,18 +111,28 @@ function fastifyError(error: unknown, requestId: string): ErrorBody | undefined 
  * Connection refused or dropped, server shutting down or not ready (SQLSTATE class 08, 57P01-03),
  * too many connections (53300), or no pool connection free within connectionTimeoutMillis.
  */
+/** A connection to the database that failed or broke: every one of them is worth a retry. */
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+]);
+
 function isDatabaseUnavailable(error: unknown): boolean {
-  const { driverError, code, message } = (error ?? {}) as {
+  const { driverError, code, message, cause } = (error ?? {}) as {
     driverError?: { code?: string; message?: string };
     code?: string;
     message?: string;
+    cause?: { code?: string; message?: string };
   };
-  const sqlState = driverError?.code ?? code ?? '';
-  const text = `${driverError?.message ?? ''} ${message ?? ''}`;
+  const codes = [driverError?.code, code, cause?.code].filter((c): c is string => typeof c === 'string');
+  const text = `${driverError?.message ?? ''} ${message ?? ''} ${cause?.message ?? ''}`;
   return (
-    /^(08...|57P0[123]|53300)$/.test(sqlState) ||
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(sqlState) ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    codes.some((c) => /^(08...|57P0[123]|53300)$/.test(c) || SOCKET_ERRORS.has(c)) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|the database system is (starting up|shutting down|in recovery mode)/i.test(
       text,
     )
   );

@@ -75,6 +75,8 @@ describe('PostgreSQL restarted under load', () => {
     // API traffic for the whole run: every 2xx must be found afterwards.
     const written: string[] = [];
     const refused: number[] = [];
+    /** Refusals other than "retry", with their bodies (their requestId leads to the api's log). */
+    const unexpected: string[] = [];
     let writing = true;
     const writer = (async () => {
       for (let n = 0; writing; n++) {
@@ -87,6 +89,8 @@ describe('PostgreSQL restarted under load', () => {
           .catch(() => ({ status: 0, body: undefined }));
         if (res.status === 201) written.push(res.body.id);
         else refused.push(res.status);
+        if (res.status !== 201 && res.status !== 0 && res.status !== 503)
+          unexpected.push(`${res.status} ${JSON.stringify(res.body)}`);
         await sleep(25);
       }
     })();
@@ -136,6 +140,7 @@ describe('PostgreSQL restarted under load', () => {
     );
     expect(found).toHaveLength(written.length);
     // Refusals say "retry" (503 database_unavailable) or time out; never a 2xx, never a 500.
+    expect({ unexpected, log: unexpected.length ? api.output() : '' }).toEqual({ unexpected: [], log: '' });
     for (const status of refused) expect([0, 503]).toContain(status);
     const statuses = [...new Set(refused)].sort().join('/');
 
