@@ -1,4 +1,5 @@
 import { declareAndNotify, IncidentBody, ScenarioApi } from './scenario-api';
+import { supportedLanguage } from '../common/languages';
 
 const TITLE = 'AS2 gateway rejects inbound messages after a certificate renewal';
 
@@ -27,7 +28,7 @@ export async function seedRcaScenario(
   );
   // A French-speaking customer when there is one: its edition shows the translated labels.
   const customer = impact.impacted.find((c) => c.language === 'fr') ?? impact.impacted[0];
-  const language = customer.language === 'fr' ? 'fr' : 'en';
+  const language = supportedLanguage(customer.language);
   const pdf = await api.download(
     `/incidents/${incident.id}/rca.pdf?edition=customer&customerId=${customer.customerId}&lang=${language}`,
     'postmortem',

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Language, supportedLanguage } from '../common/languages';
 import type { EntityManager } from 'typeorm';
 import { DeliveryLedger, LedgerEntry } from '../delivery/delivery-ledger';
 import { RECIPIENT_LINK } from '../delivery/smtp/prepared-mail';
@@ -14,9 +15,13 @@ export interface NoticeRecipient {
   language: string;
 }
 
-const SEVERITY_LABELS: Record<string, Record<number, string>> = {
+/** Severity words as the mails write them ("Severity: 1 (critical)"), agreeing with each language's noun. */
+const SEVERITY_LABELS: Record<Language, Record<number, string>> = {
   en: { 1: 'critical', 2: 'major', 3: 'moderate', 4: 'minor' },
   fr: { 1: 'critique', 2: 'majeure', 3: 'modérée', 4: 'mineure' },
+  de: { 1: 'kritisch', 2: 'schwerwiegend', 3: 'mittel', 4: 'gering' },
+  it: { 1: 'critica', 2: 'grave', 3: 'moderata', 4: 'lieve' },
+  es: { 1: 'crítica', 2: 'grave', 3: 'moderada', 4: 'leve' },
 };
 
 /**
@@ -89,7 +94,7 @@ export class NoticeSender {
       reference: incident.reference,
       title: incident.title,
       severity: incident.severity,
-      severityLabel: (SEVERITY_LABELS[language] ?? SEVERITY_LABELS.en)[incident.severity],
+      severityLabel: SEVERITY_LABELS[supportedLanguage(language)][incident.severity],
       services: (incident.services ?? []).map((s) => s.name).sort(),
       startedAt: incident.declaredAt,
       resolvedAt: notification.kind === 'resolution' ? incident.resolvedAt : null,

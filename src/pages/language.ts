@@ -1,9 +1,7 @@
-export const LANGUAGES = ['en', 'fr'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { isLanguage, Language } from '../common/languages';
 
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
-}
+export { isLanguage, LANGUAGES } from '../common/languages';
+export type { Language } from '../common/languages';
 
 /**
  * The page's language: `?lang=` when given, else the first of Accept-Language that we have,

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { templatesDir } from '../delivery/templates/templates-dir';
+import { LOCALE_TAGS } from '../common/languages';
 import { Language, LANGUAGES } from './language';
 
 export interface PageOptions {
@@ -26,7 +27,7 @@ export interface PageOptions {
  * Rendering uses its own Handlebars instance and controllers send the string with
  * `reply.type('text/html')` (see `sendHtml`): no view plugin, nothing registered on Fastify.
  * Everything is escaped ({{ }}); only the vetted layout inserts the rendered view unescaped.
- * Helpers know the page's language through `@lang` (runtime data), so one view serves fr and en.
+ * Helpers know the page's language through `@lang` (runtime data), so one view serves every language.
  */
 @Injectable()
 export class PageRenderer {
@@ -108,7 +109,7 @@ function translate(
   );
 }
 
-/** Helpers for fr/en pages; each reads the language from `@lang`. */
+/** Page helpers; each reads the page language from `@lang`. */
 export function registerPageHelpers(
   handlebars: typeof Handlebars,
   messages: Record<Language, Record<string, string>>,
@@ -172,9 +173,8 @@ export function clockDigits(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-/** English pages use British conventions (24-hour clock, day before month), like the business. */
 function dateLocale(lang: Language): string {
-  return lang === 'en' ? 'en-GB' : lang;
+  return LOCALE_TAGS[lang];
 }
 
 function zoneName(value: unknown, lang: Language, timezone: string): string {

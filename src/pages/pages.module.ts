@@ -5,7 +5,7 @@ import { PageRenderer } from './page-renderer';
 import { SameOriginGuard } from './same-origin.guard';
 
 /**
- * What every server-rendered page shares: the renderer (layout, partials, fr/en helpers), /assets,
+ * What every server-rendered page shares: the renderer (layout, partials, helpers in every language), /assets,
  * and the refusal of cross-site posts to any page route (SameOriginGuard).
  */
 @Global()

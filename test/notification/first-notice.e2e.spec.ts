@@ -130,7 +130,7 @@ describe('first notice and status updates over SMTP', () => {
     expect(en.parsed.subject).toBe(
       `[${incident.reference}] Service incident (severity 1): AS2 gateway <script>alert(1)</script> rejects messages`,
     );
-    expect(en.parsed.text).toContain('We will send you the next update by March 2, 2026');
+    expect(en.parsed.text).toContain('We will send you the next update by 2 March 2026');
     // User text is inert in HTML: escaped, never a tag.
     expect(en.parsed.html).not.toContain('<script>');
     expect(en.parsed.html).toContain('&lt;script&gt;');
@@ -209,8 +209,8 @@ describe('first notice and status updates over SMTP', () => {
     await worker.drain();
     const notices = sink.to('sistemi@trasporti.example.com');
     expect(notices).toHaveLength(1);
-    // Italian falls back to English.
-    expect(notices[0].parsed.subject).toContain('Service incident (severity 2)');
+    // The default wording, in the contact's own language.
+    expect(notices[0].parsed.subject).toContain('Incidente di servizio (gravità 2)');
 
     const timeline = await t.http
       .get(`/api/v1/incidents/${incident.id}/timeline?limit=200`)
@@ -261,7 +261,8 @@ describe('first notice and status updates over SMTP', () => {
     await worker.drain();
     const mails = sink.to('it-betrieb@logistik.example.com');
     expect(mails).toHaveLength(2);
-    expect(mails[1].parsed.text).toContain('There is no new information to share yet.');
+    // A German contact: the holding update in German.
+    expect(mails[1].parsed.text).toContain('Neue Informationen liegen uns derzeit noch nicht vor.');
     expect(sink.received.some((m) => m.parsed.subject?.includes('a holding update was sent'))).toBe(true);
 
     await t.http
@@ -274,9 +275,9 @@ describe('first notice and status updates over SMTP', () => {
       .expect(200);
     await worker.drain();
     const resolution = sink.to('it-betrieb@logistik.example.com')[2];
-    expect(resolution.parsed.subject).toContain('Resolved');
+    expect(resolution.parsed.subject).toContain('Störung behoben');
     expect(resolution.parsed.text).toContain('The AS2 gateway is processing messages normally again.');
-    expect(resolution.parsed.text).toContain('root cause analysis');
+    expect(resolution.parsed.text).toContain('Ursachenanalyse');
     expect(resolution.parsed.text).not.toContain('Failed disk');
   });
 

@@ -288,7 +288,7 @@ describe('RCA report', () => {
         'customerId',
         'impacted',
       );
-      expectViolation(await fetch(incident.id, 'pdf', { lang: 'de' }), 'lang', 'isIn');
+      expectViolation(await fetch(incident.id, 'pdf', { lang: 'nl' }), 'lang', 'isIn');
       expectError(await fetch(incident.id, 'pdf', { version: 9 }), 404, 'rca.not_found');
 
       // Publication: once, in the same transaction as the copy requests' hook.

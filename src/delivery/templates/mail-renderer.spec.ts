@@ -33,7 +33,7 @@ describe('MailRenderer', () => {
     expect(mail.text).toContain('Our engineers are restoring the certificate chain.');
     expect(mail.text).toContain('AS2 gateway, SFTP');
     // Europe/Paris is the default business time zone: 09:30 UTC is 10:30 CET.
-    expect(mail.text).toMatch(/We will send you the next update by\s+March 2, 2026(,| at) 10:30/);
+    expect(mail.text).toMatch(/We will send you the next update by\s+2 March 2026 at 10:30 CET/);
     expect(mail.text.endsWith('\n')).toBe(true);
     expect(mail.html).toContain('<html lang="en">');
     expect(mail.html).toMatch(/<h1 style="[^"]+">AS2 gateway rejects inbound messages<\/h1>/);
@@ -78,10 +78,10 @@ describe('MailRenderer', () => {
   });
 
   it('falls back to English for a language without templates', () => {
-    expect(renderer.languageFor('notice', 'it')).toBe('en');
-    expect(renderer.languageFor('notice', 'de')).toBe('en');
-    expect(renderer.languageFor('notice', 'fr')).toBe('fr');
-    const mail = renderer.render('notice', 'it', context());
+    expect(renderer.languageFor('notice', 'nl')).toBe('en');
+    expect(renderer.languageFor('notice', 'pt')).toBe('en');
+    for (const language of ['fr', 'de', 'it', 'es']) expect(renderer.languageFor('notice', language)).toBe(language);
+    const mail = renderer.render('notice', 'nl', context());
     expect(mail.language).toBe('en');
     expect(mail.subject).toBe('[INC-2026-0042] Service incident (severity 1): AS2 gateway rejects inbound messages');
     expect(mail.html).toContain('<html lang="en">');

@@ -3,6 +3,7 @@ import Handlebars from 'handlebars';
 import juice from 'juice';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FALLBACK_LANGUAGE, Language, LOCALE_TAGS, supportedLanguage } from '../../common/languages';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { templatesDir } from './templates-dir';
 
@@ -13,8 +14,14 @@ export interface RenderedMail {
   text: string;
 }
 
-/** The language every template has; others fall back to it. */
-export const FALLBACK_LANGUAGE = 'en';
+/** The line under every mail, in the mail's language. */
+const MAIL_FOOTERS: Record<Language, string> = {
+  en: 'Sent by Tocsin, the incident notification service.',
+  fr: 'Message envoyé par Tocsin, le service de notification d’incidents.',
+  de: 'Diese Nachricht wurde von Tocsin, dem Dienst für Störungsmeldungen, versendet.',
+  it: 'Messaggio inviato da Tocsin, il servizio di notifica degli incidenti.',
+  es: 'Mensaje enviado por Tocsin, el servicio de notificación de incidencias.',
+};
 
 interface CompiledTemplate {
   subject: Handlebars.TemplateDelegate;
@@ -89,9 +96,7 @@ export class MailRenderer {
   }
 
   private footer(language: string): string {
-    return language === 'fr'
-      ? 'Message envoyé par Tocsin, le service de notification d’incidents.'
-      : 'Sent by Tocsin, the incident notification service.';
+    return MAIL_FOOTERS[supportedLanguage(language)];
   }
 
   private registerHelpers(): void {
@@ -101,7 +106,7 @@ export class MailRenderer {
       function (this: unknown, value: Date | string | null, options: Handlebars.HelperOptions) {
         if (!value) return '';
         const root = options.data.root as { language: string; timezone: string };
-        return new Intl.DateTimeFormat(root.language, {
+        return new Intl.DateTimeFormat(LOCALE_TAGS[supportedLanguage(root.language)], {
           year: 'numeric',
           month: 'long',
           day: 'numeric',

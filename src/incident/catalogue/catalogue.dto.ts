@@ -16,7 +16,7 @@ import { Customer, CustomerContact } from './customer.entity';
 import { ServiceEntity } from './service.entity';
 import { IsOptionalNotNull, Nullable } from '../../common/validation';
 
-/** ISO 639-1 language code; fr and en have complete templates, others fall back to en. */
+/** ISO 639-1 language code; en, fr, de, it and es have complete texts, others fall back to en. */
 const LANGUAGE = /^[a-z]{2}$/;
 
 export class CreateServiceDto {

@@ -1,3 +1,4 @@
+import { LOCALE_TAGS } from '../../common/languages';
 import { RCA_LABELS, RcaLabels, RcaLanguage } from './rca-labels';
 import type { RcaMeasure, RcaModel } from './rca-model';
 
@@ -66,7 +67,7 @@ export function paragraphs(text: string | null | undefined): string[] {
 }
 
 export function formatDateTime(value: string | Date, language: RcaLanguage, timezone: string): string {
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[language], {
     year: 'numeric',
     month: 'long',
     day: 'numeric',
@@ -79,7 +80,7 @@ export function formatDateTime(value: string | Date, language: RcaLanguage, time
 
 /** A calendar date (`YYYY-MM-DD`) in the language, without time zone shifts. */
 export function formatDay(day: string, language: RcaLanguage): string {
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+  return new Intl.DateTimeFormat(LOCALE_TAGS[language], {
     dateStyle: 'long',
     timeZone: 'UTC',
   }).format(new Date(`${day}T00:00:00Z`));
