@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
+import { TYPE } from '@formatjs/icu-messageformat-parser';
+import { IntlMessageFormat } from 'intl-messageformat';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -96,17 +98,34 @@ function hbsFiles(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
+/**
+ * Messages are ICU MessageFormat (`{name}`, and `{count, plural, one {# day} other {# days}}`
+ * for real plural rules per language), parsed once per language and key.
+ */
+const compiled = new WeakMap<object, Map<string, IntlMessageFormat>>();
+
 function translate(
   messages: Record<Language, Record<string, string>>,
   lang: Language,
   key: string,
   values: Record<string, unknown>,
 ): string {
-  const text = messages[lang]?.[key] ?? messages.en[key];
-  if (text === undefined) throw new Error(`no page message ${key}`);
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    values[name] === undefined ? whole : String(values[name]),
-  );
+  const cache = compiled.get(messages) ?? new Map<string, IntlMessageFormat>();
+  compiled.set(messages, cache);
+  const id = `${lang}:${key}`;
+  let format = cache.get(id);
+  if (!format) {
+    const text = messages[lang]?.[key] ?? messages.en[key];
+    if (text === undefined) throw new Error(`no page message ${key}`);
+    format = new IntlMessageFormat(text, LOCALE_TAGS[lang]);
+    cache.set(id, format);
+  }
+  // A simple argument left out stays `{name}`: the board's script fills `{d}` and `{time}` itself.
+  const given: Record<string, unknown> = { ...values };
+  for (const element of format.getAst())
+    if (element.type === TYPE.argument && !(element.value in given))
+      given[element.value] = `{${element.value}}`;
+  return String(format.format(given as Record<string, string | number>));
 }
 
 /** Page helpers; each reads the page language from `@lang`. */

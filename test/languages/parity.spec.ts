@@ -1,3 +1,4 @@
+import { MessageFormatElement, parse, TYPE } from '@formatjs/icu-messageformat-parser';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LANGUAGES } from '../../src/common/languages';
@@ -59,7 +60,19 @@ function englishWords(text: string): string[] {
 }
 
 const mustaches = (source: string) => (source.match(/{{[^}]*}}/g) ?? []).sort();
-const placeholders = (message: string) => (message.match(/\{\w+\}/g) ?? []).sort();
+/** The arguments an ICU message takes (`{name}`, `{count, plural, …}`), from its parse tree. */
+const placeholders = (message: string): string[] => {
+  const names = new Set<string>();
+  const walk = (elements: MessageFormatElement[]): void => {
+    for (const element of elements) {
+      if ('value' in element && element.type !== TYPE.literal && typeof element.value === 'string')
+        names.add(element.value);
+      if ('options' in element) for (const option of Object.values(element.options)) walk(option.value);
+    }
+  };
+  walk(parse(message));
+  return [...names].sort();
+};
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
 
 describe('language parity: en, fr, de, it, es', () => {
@@ -213,15 +226,26 @@ describe('language parity: en, fr, de, it, es', () => {
   describe('page messages (portal, status page, board)', () => {
     const english = readJson(join(PAGES, 'locales', 'en.json'));
 
-    it.each(LANGUAGES)('%s has exactly the English keys, each with the same {placeholders}', (language) => {
+    it.each(LANGUAGES)(
+      '%s has exactly the English keys, each a valid ICU message with the same arguments',
+      (language) => {
+        const messages = readJson(join(PAGES, 'locales', `${language}.json`));
+        expect(Object.keys(messages)).toEqual(Object.keys(english));
+        const mismatched = Object.keys(english).filter(
+          (key) =>
+            JSON.stringify(placeholders(messages[key] ?? '')) !== JSON.stringify(placeholders(english[key])),
+        );
+        expect(mismatched).toEqual([]);
+        expect(Object.entries(messages).filter(([, value]) => !value.trim())).toEqual([]);
+      },
+    );
+
+    it.each(LANGUAGES)('%s counts with plural rules, never a faked plural like "incident(s)"', (language) => {
       const messages = readJson(join(PAGES, 'locales', `${language}.json`));
-      expect(Object.keys(messages)).toEqual(Object.keys(english));
-      const mismatched = Object.keys(english).filter(
-        (key) =>
-          JSON.stringify(placeholders(messages[key] ?? '')) !== JSON.stringify(placeholders(english[key])),
+      const faked = Object.entries(messages).filter(([, value]) =>
+        /\p{L}\((s|e|n|en|es|i)\)|\p{L}\/i\b/u.test(value),
       );
-      expect(mismatched).toEqual([]);
-      expect(Object.entries(messages).filter(([, value]) => !value.trim())).toEqual([]);
+      expect(faked).toEqual([]);
     });
 
     it.each(FOREIGN)('%s messages hold no English word', (language) => {
